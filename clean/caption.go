@@ -14,6 +14,10 @@ const NameCaption = "caption_clean_v1"
 const (
 	MetaCaptionLines  = "caption_lines_removed"  // Caption and Credit lines
 	MetaRepeatedLines = "repeated_lines_removed" // Repeated lines
+	// MetaCaptionLinesAI counts the caption and credit lines among
+	// MetaCaptionLines whose source is an image generator or a made-up
+	// picture disclaimer (IsAISource).
+	MetaCaptionLinesAI = "caption_lines_ai"
 )
 
 // CaptionConfig configures Caption.
@@ -75,15 +79,20 @@ func (c *Caption) Name() string { return NameCaption }
 // lines to remove, rewrites the text with d.SetText.
 func (c *Caption) Keep(d *doc.Doc) (bool, string) {
 	lines := c.Lines(d)
-	captions, repeats := 0, 0
+	captions, repeats, ai := 0, 0, 0
 	for _, l := range lines {
-		if l.Kind == KindRepeated {
+		switch {
+		case l.Kind == KindRepeated:
 			repeats++
-		} else {
+		case IsAISource(l.Source):
+			ai++
+			captions++
+		default:
 			captions++
 		}
 	}
 	d.Meta.Set(MetaCaptionLines, captions)
+	d.Meta.Set(MetaCaptionLinesAI, ai)
 	d.Meta.Set(MetaRepeatedLines, repeats)
 	if len(lines) > 0 {
 		d.SetText(Cut(d.Text, lines))

@@ -86,6 +86,8 @@
 // the counts in the metadata of every document it sees, 0 included:
 //
 //	caption_lines_removed   KindCaption and KindCredit lines
+//	caption_lines_ai        those of them whose source is an image generator
+//	                        or a made-up-picture disclaimer (IsAISource)
 //	repeated_lines_removed  KindRepeated lines
 //
 // # Usage

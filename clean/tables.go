@@ -108,6 +108,24 @@ var sources = []source{
 	}},
 }
 
+// IsAISource reports whether a Line's Source names an image generator
+// (Midjourney, DALL-E, Gemini, "AI", …) or a disclaimer that the picture is
+// made up ("For illustrative purposes only", "AI-generated image"), as
+// opposed to a stock library, photo host or news agency (Pexels, Getty
+// Images, Reuters, "Stock photo", "Representative image").
+func IsAISource(name string) bool {
+	switch name {
+	case "illustrative", "AI-generated":
+		return true
+	}
+	for i := range sources {
+		if sources[i].name == name {
+			return sources[i].kind == aiGen
+		}
+	}
+	return false
+}
+
 // marker describes a marker word.
 type marker struct {
 	// image: the marker names an image ("Photo:", "©", "Credit:"); agency

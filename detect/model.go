@@ -47,33 +47,70 @@ func transform(kind string, v float64) float64 {
 	return v
 }
 
-// transforms gives each signal's transform.
-var transforms = map[string]string{
-	SigCaption: "log1p", SigRepeated: "log1p", SigShouted: "log1p", SigExclaim: "log1p", SigEllipsis: "log1p",
-	SigFirstPerson: "log1p", SigFamily: "log1p", SigTwist: "log1p", SigDrama: "identity", SigTitle: "identity",
-	SigModel: "identity",
+// signalSet is one version's signals: their names in feature order, the
+// transform each goes through, and the function that measures all but the
+// learned model's (the last feature).
+type signalSet struct {
+	version    string
+	names      []string
+	transforms map[string]string
+	extract    func(text string, prior Prior) ([]Signal, string)
 }
 
-// SignalNames returns the signals in feature order.
-func SignalNames() []string { return append([]string(nil), signalNames...) }
+// sets are the detector versions: slop_v1 is kept as it was fitted, for
+// reproducibility; slop_v2 is the current one.
+var sets = map[string]*signalSet{
+	NameV1: {version: NameV1, names: signalNames, extract: extract, transforms: map[string]string{
+		SigCaption: "log1p", SigRepeated: "log1p", SigShouted: "log1p", SigExclaim: "log1p", SigEllipsis: "log1p",
+		SigFirstPerson: "log1p", SigFamily: "log1p", SigTwist: "log1p", SigDrama: "identity", SigTitle: "identity",
+		SigModel: "identity",
+	}},
+	NameV2: {version: NameV2, names: signalNamesV2, extract: extractV2, transforms: transformsV2},
+}
 
-// TransformOf returns the transform a signal's value goes through.
-func TransformOf(signal string) string { return transforms[signal] }
+func setOf(version string) (*signalSet, error) {
+	s, ok := sets[version]
+	if !ok {
+		return nil, fmt.Errorf("detect: unknown model version %q (known: %s, %s)", version, NameV1, NameV2)
+	}
+	return s, nil
+}
+
+// SignalNames returns the signals of a detector version (NameV1 or
+// NameV2) in feature order; nil for an unknown version.
+func SignalNames(version string) []string {
+	if s, err := setOf(version); err == nil {
+		return append([]string(nil), s.names...)
+	}
+	return nil
+}
+
+// TransformOf returns the transform a signal of a version goes through.
+func TransformOf(version, signal string) string {
+	if s, err := setOf(version); err == nil {
+		return s.transforms[signal]
+	}
+	return ""
+}
 
 // Transform applies a transform ("log1p" or "identity") to a value.
 func Transform(kind string, v float64) float64 { return transform(kind, v) }
 
-// Validate checks that m weighs exactly the known signals.
+// Validate checks that m weighs exactly the signals of its version.
 func (m *Model) Validate() error {
-	if len(m.Features) != len(signalNames) {
-		return fmt.Errorf("detect: model has %d features, want %d", len(m.Features), len(signalNames))
+	set, err := setOf(m.Version)
+	if err != nil {
+		return err
+	}
+	if len(m.Features) != len(set.names) {
+		return fmt.Errorf("detect: %s model has %d features, want %d", m.Version, len(m.Features), len(set.names))
 	}
 	for i, f := range m.Features {
-		if f.Name != signalNames[i] {
-			return fmt.Errorf("detect: model feature %d is %q, want %q", i, f.Name, signalNames[i])
+		if f.Name != set.names[i] {
+			return fmt.Errorf("detect: %s model feature %d is %q, want %q", m.Version, i, f.Name, set.names[i])
 		}
-		if f.Transform != transforms[f.Name] {
-			return fmt.Errorf("detect: feature %s has transform %q, want %q", f.Name, f.Transform, transforms[f.Name])
+		if f.Transform != set.transforms[f.Name] {
+			return fmt.Errorf("detect: feature %s has transform %q, want %q", f.Name, f.Transform, set.transforms[f.Name])
 		}
 	}
 	if m.Threshold <= 0 || m.Threshold >= 1 {
@@ -238,4 +275,17 @@ func machineLogit(tm *fasttext.Model, text string) (float64, float64) {
 	p = math.Min(math.Max(p, 1e-4), 1-1e-4)
 	l := math.Log(p / (1 - p))
 	return math.Max(-8, math.Min(8, l)), p
+}
+
+// ModelInput returns the text a version's learned model reads for text,
+// normalised as it is in prediction: for slop_v2, the story without its
+// credit lines and page clutter. Training uses it so that the model learns
+// from what it will see.
+func ModelInput(version, text string) (string, error) {
+	set, err := setOf(version)
+	if err != nil {
+		return "", err
+	}
+	_, story := set.extract(text, Prior{})
+	return NormalizeForModel(story), nil
 }

@@ -156,7 +156,7 @@ const minWords = 300
 // extract measures every signal but the learned model's on text. captions
 // and repeats found earlier by the clean stage (counted in metadata, no
 // longer in the text) are added through prior.
-func extract(text string, prior Prior) []Signal {
+func extract(text string, prior Prior) ([]Signal, string) {
 	sigs := make([]Signal, len(signalNames))
 	for i, n := range signalNames {
 		sigs[i].Name = n
@@ -304,7 +304,7 @@ func extract(text string, prior Prior) []Signal {
 		title.Value = 1
 		title.Spans = []Span{span(a, b)}
 	}
-	return sigs
+	return sigs, text
 }
 
 // standsAlone reports whether w is the only word of its sentence: "NO." or

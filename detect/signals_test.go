@@ -20,7 +20,7 @@ func TestSignalsOnSeeds(t *testing.T) {
 			continue
 		}
 		b, _ := os.ReadFile(p)
-		sigs := extract(string(b), Prior{})
+		sigs, _ := extract(string(b), Prior{})
 		for _, s := range sigs {
 			t.Logf("%s %-20s %8.3f spans %d", filepath.Base(p), s.Name, s.Value, len(s.Spans))
 			runes := []rune(string(b))

@@ -46,9 +46,12 @@ import (
 	"github.com/winnowhq/winnow/fasttext"
 )
 
-// Name is the stage's stable name; Reason the filter_reason it gives.
+// The detector versions (each a stage name) and the filter_reason they
+// give. Name is the current version.
 const (
-	Name       = "slop_v1"
+	NameV1     = "slop_v1"
+	NameV2     = "slop_v2"
+	Name       = NameV2
 	ReasonSlop = "slop"
 )
 
@@ -85,6 +88,7 @@ type Config struct {
 type Detector struct {
 	cfg   Config
 	model *Model
+	set   *signalSet
 	text  *fasttext.Model
 }
 
@@ -96,6 +100,10 @@ func NewWithModel(cfg Config, m *Model, tm *fasttext.Model) (*Detector, error) {
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
+	set, err := setOf(m.Version)
+	if err != nil {
+		return nil, err
+	}
 	if cfg.Threshold < 0 || cfg.Threshold >= 1 {
 		return nil, fmt.Errorf("detect: threshold %v out of [0, 1)", cfg.Threshold)
 	}
@@ -105,20 +113,23 @@ func NewWithModel(cfg Config, m *Model, tm *fasttext.Model) (*Detector, error) {
 	if cfg.MaxSpans <= 0 {
 		cfg.MaxSpans = 20
 	}
-	return &Detector{cfg: cfg, model: m, text: tm}, nil
+	return &Detector{cfg: cfg, model: m, set: set, text: tm}, nil
 }
 
-// Name returns "slop_v1".
-func (d *Detector) Name() string { return Name }
+// Name returns the model's version, the stage name: "slop_v1" or "slop_v2".
+func (d *Detector) Name() string { return d.set.version }
 
 // Threshold returns the decision threshold in use.
 func (d *Detector) Threshold() float64 { return d.cfg.Threshold }
 
 // Signals measures every signal of text, the learned model's included.
 func (d *Detector) Signals(text string, prior Prior) []Signal {
-	sigs := extract(text, prior)
-	logit, _ := machineLogit(d.text, text)
+	sigs, modelText := d.set.extract(text, prior)
+	logit, p := machineLogit(d.text, modelText)
 	sigs[len(sigs)-1].Value = logit
+	if d.set.version == NameV2 {
+		gateStock(sigs, p)
+	}
 	return sigs
 }
 
@@ -157,6 +168,9 @@ func (d *Detector) Keep(dc *doc.Doc) (bool, string) {
 	var prior Prior
 	if v, ok := dc.Meta.Get(clean.MetaCaptionLines); ok {
 		prior.Captions, prior.Cleaned = toInt(v), true
+	}
+	if v, ok := dc.Meta.Get(clean.MetaCaptionLinesAI); ok {
+		prior.AICaptions = toInt(v)
 	}
 	if v, ok := dc.Meta.Get(clean.MetaRepeatedLines); ok {
 		prior.Repeated = toInt(v)

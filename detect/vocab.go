@@ -7,6 +7,10 @@ import "strings"
 // lines (metadata caption_lines_removed, repeated_lines_removed).
 type Prior struct {
 	Captions, Repeated int
+	// AICaptions counts the captions among Captions whose source is an
+	// image generator (metadata caption_lines_ai); slop_v2 weighs them
+	// apart from stock and agency credits.
+	AICaptions int
 	// Cleaned says the clean stage ran on the text: no caption or
 	// repeated line is left in it to find.
 	Cleaned bool

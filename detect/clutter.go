@@ -1,0 +1,221 @@
+package detect
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/winnowhq/winnow/clean"
+)
+
+// lineKind says what slop_v2 makes of one line of a page before it reads
+// the story: most lines are story; credits are counted and masked; page
+// clutter is masked.
+type lineKind uint8
+
+const (
+	lineStory     lineKind = iota
+	lineAICredit           // an image generator's credit or caption, a made-up-picture disclaimer, generator metadata
+	lineStock              // a stock library's or news agency's credit or caption
+	lineRepeated           // a copy of the line before it
+	lineClutter            // navigation, related-post teasers, share buttons, bylines, comment headers and comments
+	lineHeadingRe          // (internal) a related-posts heading: the short lines after it are teasers
+	lineCommentsRe         // (internal) a comments heading: the rest of the page is comments
+)
+
+// pageLine is one classified line: text[Start:End] without its line break.
+type pageLine struct {
+	Start, End int
+	Kind       lineKind
+}
+
+// relatedHeadings start a block of teaser lines; commentHeadings start the
+// comments, which are the readers' writing, not the story. Lower case,
+// without a final ':'.
+var (
+	relatedHeadings = set("related posts", "related post", "related", "related stories", "related articles",
+		"you may also like", "you might also like", "you may like", "recommended", "recommended for you",
+		"recommended stories", "more stories", "more from this author", "read more", "read next", "read also",
+		"also read", "trending", "trending now", "trending stories", "popular posts", "popular stories",
+		"most popular", "latest posts", "latest stories", "recent posts", "more like this", "don't miss",
+		"up next", "more to read", "keep reading", "other stories", "similar stories")
+	commentHeadings = set("comments", "comment", "leave a reply", "leave a comment", "join the discussion",
+		"join the conversation", "post a comment", "add a comment", "discussion", "responses", "reader comments")
+	clutterLines = set("advertisement", "sponsored", "sponsored content", "share", "share this", "share this:",
+		"share this article", "share this story", "share on facebook", "share on twitter", "tweet", "pin it",
+		"pin", "email", "print", "like this", "like this:", "loading...", "loading…", "skip to content",
+		"menu", "home", "search", "close", "privacy policy", "terms of use", "terms of service", "contact us",
+		"about us", "contact", "about", "subscribe", "sign up", "log in", "login", "register", "reply",
+		"log in to reply", "report", "cancel reply", "next post", "previous post", "next story", "previous story",
+		"continue reading", "read more »", "read more", "click here", "load more", "show more", "facebook",
+		"twitter", "instagram", "pinterest", "whatsapp", "linkedin", "copy link", "follow us", "newsletter")
+)
+
+var (
+	// A comment header: "Mary Ellen says:", "Bob said...", "Jane wrote:",
+	// optionally with a date after it.
+	reCommentHeader = regexp.MustCompile(`^[\p{Lu}][\p{L}\p{N}.'’_\- ]{0,40}\s(says|said|wrote|commented|replied)\s*(:|\.\.\.|…)`)
+	reCommentCount  = regexp.MustCompile(`(?i)^\d+\s+(comments?|responses?|replies|thoughts on\b.*)$`)
+	// Bylines, dates, tags and the like.
+	reByline = regexp.MustCompile(`(?i)^(by|written by|posted by|posted on|posted in|published|published on|updated|updated on|filed under|tags|tagged|categories|category|last updated|author|photo credit|source)\b[: ]`)
+	reDate   = regexp.MustCompile(`(?i)^((mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?((jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{4}|\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}|\d+\s+(minutes?|hours?|days?|weeks?|months?|years?)\s+ago)\b`)
+	// A teaser: a line that ends in a "read more" link.
+	reTeaserEnd = regexp.MustCompile(`(?i)(\[…\]|\[\.\.\.\]|read more\s*[»›>]*|continue reading\s*[»›>]*)$`)
+	// Image-generator metadata: prompts and sampler settings.
+	reAIMeta = regexp.MustCompile(`(?i)(negative prompt\s*:|cfg scale\s*:|sampler\s*:|\bsteps\s*:\s*\d+\s*,|--ar \d+:\d+|--v \d|--style raw|model hash\s*:|\bseed\s*:\s*\d{4,})`)
+	// A short line that says its picture was generated.
+	reAILine = regexp.MustCompile(`(?i)^(\W*)(the )?(image|images|photo|photos|picture|pictures|illustration|illustrations|art|artwork|visual|visuals|generated|created|made)\b[^.!?]{0,40}\b(by|with|using|via|from|:)\s+[^.!?]{0,30}\b(ai|a\.i\.)\b`)
+	reAIWords = regexp.MustCompile(`(?i)\b(ai[- ]generated|generated (by|with|using) ai|ai[- ]created|created (by|with|using) ai|ai image|ai illustration|made with ai)\b`)
+)
+
+// bareSources are source names that stand alone on a line, or after a
+// separator at the end of one, as an image credit ("Freepik", "… | Pexels").
+var bareSources = map[string]bool{ // true: an image generator
+	"freepik": false, "pexels": false, "unsplash": false, "pixabay": false, "shutterstock": false,
+	"getty images": false, "istock": false, "adobe stock": false, "canva": true, "midjourney": true,
+	"dall-e": true, "dall·e": true, "dalle": true, "stable diffusion": true, "leonardo ai": true,
+}
+
+// classifyLines splits text into lines and says what each is. found are
+// the caption stage's lines (nil when that stage already ran).
+func classifyLines(text string, found []clean.Line) []pageLine {
+	var out []pageLine
+	fi := 0
+	block := lineStory // lineHeadingRe inside related teasers, lineCommentsRe after a comments heading
+	for start := 0; start < len(text); {
+		nl := strings.IndexByte(text[start:], '\n')
+		end, next := len(text), len(text)
+		if nl >= 0 {
+			end, next = start+nl, start+nl+1
+		}
+		for fi < len(found) && found[fi].Start < start {
+			fi++
+		}
+		kind := lineStory
+		t := strings.TrimSpace(text[start:end])
+		switch {
+		case t == "":
+		case fi < len(found) && found[fi].Start == start:
+			switch l := found[fi]; {
+			case l.Kind == clean.KindRepeated:
+				kind = lineRepeated
+			case clean.IsAISource(l.Source):
+				kind = lineAICredit
+			default:
+				kind = lineStock
+			}
+		case block == lineCommentsRe:
+			kind = lineClutter
+		default:
+			kind = classifyLine(t)
+			switch {
+			case kind == lineHeadingRe:
+				block, kind = lineHeadingRe, lineClutter
+			case kind == lineCommentsRe:
+				block, kind = lineCommentsRe, lineClutter
+			case block == lineHeadingRe && kind == lineStory && countWordsFast(t) < 25:
+				kind = lineClutter // a teaser under "Related posts"
+			case block == lineHeadingRe && kind == lineStory:
+				block = lineStory
+			}
+		}
+		if kind != lineStory {
+			out = append(out, pageLine{Start: start, End: end, Kind: kind})
+		}
+		start = next
+	}
+	return out
+}
+
+// classifyLine classifies one trimmed, non-empty line that the caption
+// stage did not claim.
+func classifyLine(t string) lineKind {
+	if len(t) > 400 {
+		return lineStory
+	}
+	l := strings.ToLower(strings.TrimRight(t, ": "))
+	l = strings.TrimLeft(l, "#*•·-–— ")
+	l = strings.TrimRight(l, "*")
+	if relatedHeadings[l] {
+		return lineHeadingRe
+	}
+	if commentHeadings[l] || reCommentCount.MatchString(l) {
+		return lineCommentsRe
+	}
+	if clutterLines[l] {
+		return lineClutter
+	}
+	words := countWordsFast(t)
+	if words <= 12 {
+		if reCommentHeader.MatchString(t) {
+			return lineCommentsRe
+		}
+		if v, ok := bareSources[strings.Trim(l, "©() ")]; ok {
+			if v {
+				return lineAICredit
+			}
+			return lineStock
+		}
+		if reAILine.MatchString(t) || reAIWords.MatchString(t) && !endsSentence(t) {
+			return lineAICredit
+		}
+		if reByline.MatchString(t) && words <= 10 || reDate.MatchString(t) {
+			return lineClutter
+		}
+	}
+	if words <= 25 {
+		if i := strings.LastIndexAny(t, "|/"); i > 0 {
+			if v, ok := bareSources[strings.ToLower(strings.TrimSpace(t[i+1:]))]; ok {
+				if v {
+					return lineAICredit
+				}
+				return lineStock
+			}
+		}
+		if reTeaserEnd.MatchString(t) {
+			return lineClutter
+		}
+	}
+	if reAIMeta.MatchString(t) {
+		return lineAICredit
+	}
+	return lineStory
+}
+
+func endsSentence(t string) bool {
+	t = strings.TrimRight(t, `"'”’) `)
+	r, _ := utf8.DecodeLastRuneInString(t)
+	return r == '.' || r == '!' || r == '?' || r == '…'
+}
+
+func countWordsFast(s string) int {
+	n, in := 0, false
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			in = false
+		} else if !in {
+			n++
+			in = true
+		}
+	}
+	return n
+}
+
+// maskLines returns text with every non-story line's bytes replaced by
+// spaces (line breaks kept), so that byte offsets into it are offsets into
+// text, and the story's signals do not read credits or clutter.
+func maskLines(text string, lines []pageLine) string {
+	if len(lines) == 0 {
+		return text
+	}
+	b := []byte(text)
+	for _, l := range lines {
+		for i := l.Start; i < l.End; i++ {
+			if b[i] != '\n' {
+				b[i] = ' '
+			}
+		}
+	}
+	return string(b)
+}

@@ -1,0 +1,560 @@
+package detect
+
+import (
+	_ "embed"
+	"math"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/winnowhq/winnow/clean"
+)
+
+// Signals of slop_v2, in feature order. Those shared with slop_v1 keep
+// their names; most were revised (see the package doc).
+const (
+	SigAICredit    = "ai_image_credit"    // image-generator credits and captions, made-up-picture disclaimers, generator metadata (count)
+	SigStockCredit = "stock_image_credit" // stock and agency credits, log1p(count) × P(machine): evidence only when the text agrees
+	SigIdiom       = "reveal_idiom"       // bodily reveal idioms ("my blood ran cold"), per 1,000 words
+	SigAssistant   = "assistant_leftover" // chat-assistant lines left in ("Sure! Here's a shorter version…") (count)
+	SigScaffold    = "template_scaffold"  // story-template structure ("Part 1:", "Backstory.", bolded names) (count)
+	SigEngagement  = "engagement_framing" // "Hello Readers", "subscribe", "tell me in the comments" (count)
+	SigFragments   = "fragment_cascade"   // runs of three or more one-to-three-word sentences, per 1,000 words
+	SigMoral       = "moral_close"        // moralising sentences among the story's last three (count)
+	SigSlopPhrases = "slop_phrases"       // phrases chat models over-use ("voice barely above a whisper"), per 1,000 words
+)
+
+var signalNamesV2 = []string{
+	SigAICredit, SigStockCredit, SigRepeated, SigShouted, SigExclaim, SigEllipsis, SigFirstPerson, SigFamily,
+	SigTwist, SigIdiom, SigDrama, SigTitle, SigAssistant, SigScaffold, SigEngagement, SigFragments, SigMoral,
+	SigSlopPhrases, SigModel,
+}
+
+var transformsV2 = map[string]string{
+	SigAICredit: "log1p", SigStockCredit: "identity", SigRepeated: "log1p", SigShouted: "log1p", SigExclaim: "log1p",
+	SigEllipsis: "log1p", SigFirstPerson: "log1p", SigFamily: "log1p", SigTwist: "log1p", SigIdiom: "log1p",
+	SigDrama: "identity", SigTitle: "identity", SigAssistant: "log1p", SigScaffold: "log1p", SigEngagement: "log1p",
+	SigFragments: "log1p", SigMoral: "log1p", SigSlopPhrases: "log1p", SigModel: "identity",
+}
+
+// index of each v2 signal in the feature vector.
+var idxV2 = func() map[string]int {
+	m := map[string]int{}
+	for i, n := range signalNamesV2 {
+		m[n] = i
+	}
+	return m
+}()
+
+// gateStock turns the stock credits' count into log1p(count) × P(machine):
+// a photo credit is what every news page has; it says "content farm" only
+// when the story's writing agrees.
+func gateStock(sigs []Signal, pMachine float64) {
+	s := &sigs[idxV2[SigStockCredit]]
+	s.Value = math.Log1p(s.Value) * pMachine
+}
+
+// extractV2 measures slop_v2's signals but the learned model's, and
+// returns the text the learned model reads: the story with credits and
+// page clutter masked.
+func extractV2(text string, prior Prior) ([]Signal, string) {
+	sigs := make([]Signal, len(signalNamesV2))
+	for i, n := range signalNamesV2 {
+		sigs[i].Name = n
+	}
+	ri := &runeIndex{s: text}
+	span := func(a, b int) Span { return Span{ri.at(a), ri.at(b)} }
+	sig := func(name string) *Signal { return &sigs[idxV2[name]] }
+
+	var found []clean.Line
+	if !prior.Cleaned {
+		found = clean.FindLines(text)
+	}
+	lines := classifyLines(text, found)
+	ai, stock, repeated := sig(SigAICredit), sig(SigStockCredit), sig(SigRepeated)
+	for _, l := range lines {
+		var s *Signal
+		switch l.Kind {
+		case lineAICredit:
+			s = ai
+		case lineStock:
+			s = stock
+		case lineRepeated:
+			s = repeated
+		default:
+			continue
+		}
+		s.Value++
+		s.Spans = append(s.Spans, span(l.Start, l.End))
+	}
+	ai.Value += float64(prior.AICaptions)
+	stock.Value += float64(max(prior.Captions-prior.AICaptions, 0))
+	repeated.Value += float64(prior.Repeated)
+
+	story := maskLines(text, lines)
+
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	sc.words = scanWords(story, sc.words)
+	words := sc.words
+	nw := len(words)
+	per1k := func(n int) float64 { return 1000 * float64(n) / float64(max(nw, minWords)) }
+	if cap(sc.lower) < nw {
+		sc.lower = make([]string, nw)
+	}
+	lower := sc.lower[:nw]
+	for i, w := range words {
+		lower[i] = strings.ToLower(story[w.start:w.end])
+	}
+
+	shoutedV2(story, words, sig(SigShouted), span)
+
+	// Exclamations and ellipses, in the story only.
+	exclaim, ellipsis := sig(SigExclaim), sig(SigEllipsis)
+	nExcl, nEll := 0, 0
+	for i := 0; i < len(story); i++ {
+		switch {
+		case story[i] == '!':
+			nExcl++
+			exclaim.Spans = append(exclaim.Spans, span(i, i+1))
+		case strings.HasPrefix(story[i:], "…"):
+			nEll++
+			ellipsis.Spans = append(ellipsis.Spans, span(i, i+len("…")))
+			i += len("…") - 1
+		case strings.HasPrefix(story[i:], "..."):
+			nEll++
+			j := i + 3
+			for j < len(story) && story[j] == '.' {
+				j++
+			}
+			ellipsis.Spans = append(ellipsis.Spans, span(i, j))
+			i = j - 1
+		}
+	}
+	exclaim.Value = float64(nExcl) / float64(max(countSentences(story), minWords/15))
+	ellipsis.Value = per1k(nEll)
+
+	fp, family := sig(SigFirstPerson), sig(SigFamily)
+	nFP, nFam := 0, 0
+	for i, w := range words {
+		if firstPerson[lower[i]] {
+			nFP++
+		}
+		if familyTerms[lower[i]] {
+			nFam++
+			family.Spans = append(family.Spans, span(w.start, w.end))
+		}
+	}
+	fp.Value = 100 * float64(nFP) / float64(max(nw, minWords))
+	family.Value = per1k(nFam)
+
+	twist, idiom, slop := sig(SigTwist), sig(SigIdiom), sig(SigSlopPhrases)
+	twist.Value = per1k(matchPhrases(lower, words, twistByFirstV2, twist, span, func(i int) bool {
+		return lower[i] == "reveal" && i > 0 && lower[i-1] == "gender" // a party, not a twist
+	}))
+	idiom.Value = per1k(matchPhrases(lower, words, idiomByFirst, idiom, span, nil))
+	nSlop := matchPhrases(lower, words, slopByFirst, slop, span, nil)
+	for _, m := range reNotXButY.FindAllStringIndex(story, -1) {
+		nSlop++
+		slop.Spans = append(slop.Spans, span(m[0], m[1]))
+	}
+	slop.Value = per1k(nSlop)
+
+	drama := sig(SigDrama)
+	drama.Value = math.Sqrt(fp.Value) * math.Log1p(family.Value) * math.Log1p(twist.Value+idiom.Value)
+
+	title := sig(SigTitle)
+	if a, b, ok := firstLine(story); ok && isGenreTitleV2(story[a:b]) {
+		title.Value = 1
+		title.Spans = []Span{span(a, b)}
+	}
+
+	countMatches(story, assistantPatterns, sig(SigAssistant), span)
+	countLineMatches(story, scaffoldPatterns, sig(SigScaffold), span)
+	countMatches(story, engagementPatterns, sig(SigEngagement), span)
+
+	units := sentenceUnits(story, words)
+	frag := sig(SigFragments)
+	frag.Value = per1k(fragmentCascades(units, words, frag, span))
+	moralClose(story, units, words, sig(SigMoral), span)
+	return sigs, story
+}
+
+// matchPhrases counts the phrases of byFirst in the lower-cased words,
+// longest first and without overlap, and adds their spans to s. skip, if
+// set, vetoes a match starting at word i.
+func matchPhrases(lower []string, words []word, byFirst map[string][][]string, s *Signal, span func(a, b int) Span, skip func(i int) bool) int {
+	n := 0
+	for i := 0; i < len(lower); i++ {
+		for _, p := range byFirst[lower[i]] { // longest first
+			if i+len(p) > len(lower) {
+				continue
+			}
+			match := true
+			for k := 1; k < len(p); k++ {
+				if lower[i+k] != p[k] {
+					match = false
+					break
+				}
+			}
+			if !match || skip != nil && skip(i) {
+				continue
+			}
+			n++
+			s.Spans = append(s.Spans, span(words[i].start, words[i+len(p)-1].end))
+			i += len(p) - 1
+			break
+		}
+	}
+	return n
+}
+
+// indexPhrases indexes lower-case phrases by their first word, longest
+// first; apostrophes are matched in both spellings.
+func indexPhrases(ps []string) map[string][][]string {
+	m := map[string][][]string{}
+	for _, p := range phrases(ps...) {
+		m[p[0]] = append(m[p[0]], p)
+	}
+	for k, v := range m {
+		for i := 1; i < len(v); i++ { // insertion sort, longest first
+			for j := i; j > 0 && len(v[j]) > len(v[j-1]); j-- {
+				v[j], v[j-1] = v[j-1], v[j]
+			}
+		}
+		m[k] = v
+	}
+	return m
+}
+
+// countMatches counts the matches of patterns anywhere in text.
+func countMatches(text string, patterns []*regexp.Regexp, s *Signal, span func(a, b int) Span) {
+	for _, re := range patterns {
+		for _, m := range re.FindAllStringIndex(text, -1) {
+			s.Value++
+			s.Spans = append(s.Spans, span(m[0], m[1]))
+		}
+	}
+}
+
+// countLineMatches counts the lines of text (trimmed) that match one of
+// patterns.
+func countLineMatches(text string, patterns []*regexp.Regexp, s *Signal, span func(a, b int) Span) {
+	for start := 0; start < len(text); {
+		end := strings.IndexByte(text[start:], '\n')
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += start
+		}
+		line := text[start:end]
+		t := strings.TrimSpace(line)
+		if t != "" && len(t) < 200 {
+			for _, re := range patterns {
+				if re.MatchString(t) {
+					a := start + strings.Index(line, t)
+					s.Value++
+					s.Spans = append(s.Spans, span(a, a+len(t)))
+					break
+				}
+			}
+		}
+		start = end + 1
+	}
+}
+
+// unit is a sentence, or a line without an end: words [first, last].
+type unit struct{ first, last int }
+
+// sentenceUnits cuts the words into sentences: a unit ends where the gap
+// after a word holds a sentence end (. ! ? …) or a line break.
+func sentenceUnits(text string, words []word) []unit {
+	var out []unit
+	first := 0
+	for i := range words {
+		gapEnd := len(text)
+		if i+1 < len(words) {
+			gapEnd = words[i+1].start
+		}
+		if i+1 == len(words) || strings.ContainsAny(text[words[i].end:gapEnd], ".!?…\n") {
+			out = append(out, unit{first, i})
+			first = i + 1
+		}
+	}
+	return out
+}
+
+// fragmentCascades counts runs of three or more consecutive sentences of
+// one to three words ("No call. No message. Nothing.").
+func fragmentCascades(units []unit, words []word, s *Signal, span func(a, b int) Span) int {
+	n := 0
+	for i := 0; i < len(units); {
+		j := i
+		for j < len(units) && units[j].last-units[j].first < 3 {
+			j++
+		}
+		if j-i >= 3 {
+			n++
+			s.Spans = append(s.Spans, span(words[units[i].first].start, words[units[j-1].last].end))
+		}
+		if j == i {
+			j++
+		}
+		i = j
+	}
+	return n
+}
+
+// moralClose counts the moralising sentences among the story's last three
+// sentences of four or more words.
+func moralClose(text string, units []unit, words []word, s *Signal, span func(a, b int) Span) {
+	seen := 0
+	for i := len(units) - 1; i >= 0 && seen < 3; i-- {
+		u := units[i]
+		if u.last-u.first < 3 {
+			continue
+		}
+		seen++
+		a, b := words[u.first].start, words[u.last].end
+		if reMoral.MatchString(text[a:b]) {
+			s.Value++
+			s.Spans = append(s.Spans, span(a, b))
+		}
+	}
+}
+
+// shoutedV2 counts capitalised reveals ("NO. IT CAN'T BE.", "THAT WAS MY
+// MOTHER'S RING."), per 1,000 words, skipping what is capitalised for
+// other reasons: acronyms, headings and bylines (an all-caps line with no
+// sentence end: "DEAR ABBY", "BY JANE DOE"), labels ("UPDATE:", "EDIT,"),
+// small-caps openings ("SHE WAS only twelve"), datelines ("NEW YORK —").
+func shoutedV2(text string, words []word, s *Signal, span func(a, b int) Span) {
+	runs := 0
+	nw := len(words)
+	for i := 0; i < nw; {
+		j, letters := i, 0
+		for j < nw {
+			w := text[words[j].start:words[j].end]
+			n, ok := isUpperWord(w)
+			if !ok || n < 2 || acronyms[w] || acronymsV2[w] {
+				break
+			}
+			if j > i && strings.ContainsRune(text[words[j-1].end:words[j].start], '\n') {
+				break
+			}
+			letters += n
+			j++
+		}
+		if j-i >= 2 && letters >= 4 || j-i == 1 && letters >= 4 && standsAlone(text, words[i]) {
+			if !excusedCaps(text, words, i, j) {
+				runs++
+				s.Spans = append(s.Spans, span(words[i].start, words[j-1].end))
+			}
+			i = j
+			continue
+		}
+		i++
+		if j > i {
+			i = j
+		}
+	}
+	s.Value = 1000 * float64(runs) / float64(max(nw, minWords))
+}
+
+// excusedCaps reports whether the capitalised run words[i:j] is a
+// heading, label, small-caps opening or dateline rather than a shout.
+func excusedCaps(text string, words []word, i, j int) bool {
+	ls := strings.LastIndexByte(text[:words[i].start], '\n') + 1
+	le := strings.IndexByte(text[words[j-1].end:], '\n')
+	if le < 0 {
+		le = len(text)
+	} else {
+		le += words[j-1].end
+	}
+	line := strings.TrimSpace(text[ls:le])
+	atLineStart := strings.TrimSpace(text[ls:words[i].start]) == ""
+	after := text[words[j-1].end:le]
+	// A line that is all capitals with no sentence end: a heading or byline.
+	if !endsSentence(line) && !strings.HasSuffix(strings.TrimSpace(line), "!") {
+		lettersLower := strings.IndexFunc(line, unicode.IsLower) >= 0
+		if !lettersLower {
+			return true
+		}
+	}
+	if atLineStart {
+		rest := strings.TrimLeft(after, " ")
+		if strings.HasPrefix(rest, ":") || strings.HasPrefix(rest, ",") || strings.HasPrefix(rest, "—") ||
+			strings.HasPrefix(rest, "–") || strings.HasPrefix(rest, "- ") || strings.HasPrefix(rest, "(") {
+			return true // "DEAR ABBY:", "UPDATE:", "NEW YORK —"
+		}
+		r, _ := utf8.DecodeRuneInString(rest)
+		if unicode.IsLower(r) {
+			return true // small capitals opening a paragraph
+		}
+	}
+	return false
+}
+
+// isGenreTitleV2 recognises the genre's titles: first-person twists ("I
+// Forced Him to Leave… But He Left Everything Behind for Me"), third-person
+// tabloid ones ("Rich Groom's Mother Mocked the Bride's Dad — Then He
+// Took the Mic", "… — Story of the Day"), up to 45 words; not advice or
+// forum headlines ("My Mother-In-Law Won't Stop Visiting. What Do I Do?",
+// "Dear Abby: …", "AITA for …").
+func isGenreTitleV2(line string) bool {
+	line = strings.TrimSpace(strings.Trim(line, "*#"))
+	ws := scanWords(line, nil)
+	if len(ws) < 4 || len(ws) > 45 {
+		return false
+	}
+	if strings.HasSuffix(line, "?") || strings.HasSuffix(line, ".") && !strings.HasSuffix(line, "...") {
+		return false
+	}
+	l := strings.ToLower(line)
+	for _, p := range advicePrefixes {
+		if strings.HasPrefix(l, p) {
+			return false
+		}
+	}
+	capital := 0
+	for _, w := range ws {
+		r, _ := utf8.DecodeRuneInString(line[w.start:])
+		if unicode.IsUpper(r) || unicode.IsDigit(r) {
+			capital++
+		}
+	}
+	titleCase := float64(capital) >= 0.6*float64(len(ws))
+	hookPunct := strings.Contains(line, "…") || strings.Contains(line, "...") || strings.Contains(line, "—") ||
+		strings.Contains(line, " – ") || strings.Contains(line, " - ")
+	strong := false
+	for _, k := range titleHooksStrong {
+		if strings.Contains(l, k) {
+			strong = true
+			break
+		}
+	}
+	hookWord := strong
+	for _, k := range titleHooksV2 {
+		if hookWord {
+			break
+		}
+		hookWord = strings.Contains(l, k)
+	}
+	firstPersonStart := strings.HasPrefix(l, "i ") || strings.HasPrefix(l, "i'") || strings.HasPrefix(l, "i’") ||
+		strings.HasPrefix(l, "my ") || strings.HasPrefix(l, "we ") || strings.HasPrefix(l, "our ")
+	narrative := firstPersonStart || pastVerb(l)
+	return strong && (titleCase || hookPunct) || titleCase && narrative && (hookPunct || hookWord)
+}
+
+// pastVerb reports whether l has a word ending in "ed" of five letters or
+// more, or a common irregular past tense: the title tells what happened.
+func pastVerb(l string) bool {
+	for _, w := range strings.FieldsFunc(l, func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' }) {
+		if len(w) >= 5 && strings.HasSuffix(w, "ed") || irregularPast[w] {
+			return true
+		}
+	}
+	return false
+}
+
+var irregularPast = set("left", "found", "told", "took", "made", "threw", "kicked", "gave", "came", "saw", "knew",
+	"heard", "said", "got", "brought", "bought", "stole", "broke", "ran", "sold", "paid", "wrote", "caught",
+	"fought", "taught", "forgot", "hid", "began", "went", "won", "lost", "sent", "spent", "met", "became", "did")
+
+var advicePrefixes = []string{"dear ", "ask ", "advice", "how to", "how do", "how can", "why ", "what ", "should ",
+	"is it", "is my", "am i", "aita", "wibta", "aitah", "wibtah", "help", "update", "q:", "question", "can i", "do i",
+	"does ", "would ", "tifu", "psa", "rant", "vent"}
+
+var titleHooksStrong = []string{"story of the day", "what happened next", "what i found", "what he found",
+	"what she found", "what they found", "what he did next", "what she did next", "left everyone speechless",
+	"left me speechless", "changed everything", "everything changed", "couldn't believe", "could not believe",
+	"turns out", "only to", "the shocking", "shocked everyone", "was stunned", "never expected", "didn't expect",
+	"did not expect", "a lesson", "taught her a lesson", "taught him a lesson", "karma"}
+
+var titleHooksV2 = []string{" but ", " then ", " so i ", " so we ", " until ", " after ", " when ", " because ",
+	"secret", "truth", "revealed", "discovered", "found out", "kicked", "threw", "refused", "inheritance", "will",
+	"dna", "wedding", "funeral", "mother-in-law", "stepmom", "stepdad", "stepdaughter", "stepson", "husband", "wife",
+	"fiancé", "fiance", "neighbor", "neighbour", "entitled", "billionaire", "millionaire", "homeless"}
+
+// acronymsV2 are more all-caps words that are not shouting: forum and
+// news labels.
+var acronymsV2 = set("UPDATE", "EDIT", "EDITED", "DEAR", "ABBY", "PSA", "FYI", "BTW", "IMO", "IMHO", "LMAO", "LMFAO",
+	"SMH", "OP", "AMA", "ADHD", "OCD", "PTSD", "CPS", "TIL", "NSFW", "TW", "CW", "ETA", "RSVP", "BBQ", "SUV", "MRI",
+	"IVF", "OBGYN", "OB", "GYN", "NICU", "PTA", "HOA", "LLC", "INC", "CEO", "SAHM", "SAHD", "WFH", "IRL", "DM", "DMs",
+	"PS", "PPS", "NB", "AP", "AFP", "EPA", "REUTERS", "UPI", "CNN", "NBC", "ABC", "CBS", "FOX", "NPR", "PBS", "MSNBC")
+
+var reNotXButY = regexp.MustCompile(`(?i)\b(it|this|that|he|she|they|i)\s+(wasn't|was not|isn't|is not|weren't|wasn’t|isn’t|didn't|didn’t)\s+(just\s+|only\s+)?[^.!?;\n]{1,40}[.;—–]\s*(it|this|that|he|she|they|i)\s+(was|is|were|did)\b`)
+
+var reMoral = regexp.MustCompile(`(?i)^\W*(sometimes\b|some (people|wounds|betrayals|lessons|truths|families|things|secrets|bonds|scars)\b|family (isn't|is not|isn’t|doesn't|doesn’t|is about|means)|blood (doesn't|does not|doesn’t|isn't|isn’t)|karma\b|life has a way|in the end\b|at the end of the day\b|real love\b|true love\b|love (isn't|is not|isn’t|doesn't|doesn’t)|the truth (always|has a way|will|always comes)|betrayal\b|never underestimate|and that'?s (when|how) i (learned|realized)|and that’s (when|how) i (learned|realized)|i learned (that|then)|what goes around|you never know|kindness (is|costs|always)|respect (is|isn't|isn’t)|money (can't|can’t|cannot)|the people (who|closest)|actions speak)|\b(changes you forever|comes around|taught me (that|something)|lesson (i|we)|the real (treasure|inheritance|gift|family)|never really (yours|mine))\b`)
+
+var assistantPatterns = []*regexp.Regexp{
+	regexp.MustCompile(`(?im)^\W*(sure|certainly|absolutely|of course|okay|ok|great|alright)\b[!,.]?\s*[—–-]?\s*(here'?s|here’s|here is|below is|i'?ve|i’ve|i have|let me)\b[^\n]{0,160}`),
+	regexp.MustCompile(`(?im)^\W*here(’s|'s| is) (a|an|the|your|my)\b[^\n]{0,80}\b(version|retelling|rewrite|rewritten|story|draft|take|adaptation|continuation|expanded|revised)\b[^\n]{0,100}`),
+	regexp.MustCompile(`(?i)\b(would you like me to|do you want me to|let me know if you(’d|'d| would) like|if you(’d|'d| would) like,? i can|i can also (make|write|add|adjust|expand|shorten)|feel free to (ask|let me know)|i hope you enjoy(ed)? (this|the) (story|tale|version))\b[^\n]{0,120}`),
+	regexp.MustCompile(`(?i)\bas an ai( language model)?\b`),
+	regexp.MustCompile(`\[(Insert|insert|Your|your|Name|NAME|Character|Title|TITLE)\b[^\]\n]{0,30}\]`),
+	regexp.MustCompile(`(?i)\bword count:?\s*~?\d+`),
+}
+
+var scaffoldPatterns = []*regexp.Regexp{
+	regexp.MustCompile(`(?i)^(\*\*|#{1,4}\s*)?(part|act|chapter|scene|episode)\s+([0-9]+|[ivxlc]+|one|two|three|four|five|six|seven|eight|nine|ten)\b[^\n]{0,60}$`),
+	regexp.MustCompile(`^\*\*[^*\n]{1,60}\*\*[:.]?$`),
+	regexp.MustCompile(`^\*\*[\p{Lu}][\p{L} .'’-]{0,30}:?\*\*:?\s`),
+	regexp.MustCompile(`(?i)^(\*\*)?(backstory|the backstory|the twist|the reveal|the setup|the set-up|the confrontation|the aftermath|the climax|epilogue|prologue|the ending|resolution|conclusion|title|moral of the story|the lesson|the hook|the beginning|the turning point)\s*(\*\*)?\s*[.:]`),
+	regexp.MustCompile(`^#{1,4}\s+\S`),
+}
+
+var engagementPatterns = []*regexp.Regexp{
+	regexp.MustCompile(`(?i)\b(hello|hi|hey),?\s+(dear\s+)?(readers|viewers|everyone|friends|folks|guys|listeners)\b`),
+	regexp.MustCompile(`(?i)\b(subscribe|hit (that |the )?(like|follow|subscribe|share|bell)( button)?|like and share|share this (story|post|video)|follow (us|me|our page|the page|for more)|turn on (post )?notifications)\b`),
+	regexp.MustCompile(`(?i)\b((drop|leave|write) (a|your) comments?|(let me know|tell me|tell us|share|comment) (down )?(in|below in) the comments|in the comments( section)?( below)?|comment below)\b`),
+	regexp.MustCompile(`(?i)\bwhere (you'?re|you’re|you are) (reading|watching|listening) (this )?from\b`),
+	regexp.MustCompile(`(?i)\btell me,? (was i wrong|what you think|honestly)\b`),
+	regexp.MustCompile(`(?i)\bwhat would you (have done|do) (in (my|her|his|their) (place|shoes|position))`),
+	regexp.MustCompile(`(?i)\b(stay tuned|to be continued|part \d+ (is )?(in the comments|coming|below)|before we (move on|continue|begin|start|go on)|if you'?re enjoying (this|the) story)\b`),
+}
+
+// idioms are the bodily reactions the genre reveals with.
+var idiomByFirst = indexPhrases([]string{
+	"my blood ran cold", "made my blood run cold", "my blood run cold", "blood ran cold", "my stomach dropped",
+	"my stomach sank", "my stomach turned", "my stomach lurched", "my heart sank", "my heart stopped",
+	"my heart pounded", "my heart skipped a beat", "my heart shattered", "my heart dropped", "my breath caught",
+	"i froze", "froze", "i couldn't breathe", "the world stopped", "time stood still", "my knees buckled",
+	"my hands were shaking", "my hands shook", "a chill ran down my spine", "chills ran down my spine",
+	"a shiver ran down my spine", "the room went silent", "the room fell silent", "the room went quiet",
+	"you could hear a pin drop", "my jaw dropped", "jaw dropped", "tears streaming down", "tears welled up",
+	"i gasped", "gasped", "i was stunned", "stunned silence", "i was speechless", "i felt sick",
+	"my ears were ringing", "the color drained from", "the colour drained from", "went pale", "turned pale",
+	"white as a ghost", "my mind raced", "my head was spinning", "the ground shifted", "the floor dropped",
+	"my whole world collapsed", "my world shattered", "my world stopped", "my vision blurred", "frozen in place",
+	"rooted to the spot", "i couldn't move", "my throat tightened", "a lump in my throat",
+})
+
+// twistPhrasesV2 are the truth-and-secret vocabulary of reveals; bodily
+// reactions moved to idiomByFirst.
+var twistByFirstV2 = indexPhrases([]string{
+	"the truth", "the real truth", "the whole truth", "secret", "secrets", "never knew", "had no idea", "all along",
+	"revealed", "reveal", "revelation", "betrayal", "betrayed", "shattered", "devastating", "devastated",
+	"dna test", "paternity test", "paternity", "inheritance", "it turned out", "turns out", "little did i know",
+	"couldn't believe", "could not believe", "hidden", "lies", "lied", "lying", "deceived", "deception",
+	"unthinkable", "unimaginable", "heartbreaking", "what i found", "what i discovered", "i discovered",
+	"i found out", "the envelope", "the letter", "the will", "karma", "payback", "revenge", "how could you",
+	"you knew", "everything changed", "nothing could have prepared me", "i never imagined", "shocking", "twist",
+	"it was all a lie", "a lie", "double life", "second family", "another family", "behind my back",
+})
+
+//go:embed slop_phrases.txt
+var slopPhrasesText string
+
+// slopByFirst indexes the over-used phrases of chat-model fiction (see
+// slop_phrases.txt for their source).
+var slopByFirst = func() map[string][][]string {
+	var ps []string
+	for _, l := range strings.Split(slopPhrasesText, "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			ps = append(ps, l)
+		}
+	}
+	return indexPhrases(ps)
+}()
