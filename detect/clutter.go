@@ -166,11 +166,15 @@ func classifyLine(t string) lineKind {
 	}
 	if words <= 25 {
 		if i := strings.LastIndexAny(t, "|/"); i > 0 {
-			if v, ok := bareSources[strings.ToLower(strings.TrimSpace(t[i+1:]))]; ok {
+			tail := strings.TrimSpace(t[i+1:])
+			if v, ok := bareSources[strings.ToLower(tail)]; ok {
 				if v {
 					return lineAICredit
 				}
 				return lineStock
+			}
+			if reAILine.MatchString(tail) || reAIWords.MatchString(tail) {
+				return lineAICredit
 			}
 		}
 		if reTeaserEnd.MatchString(t) {

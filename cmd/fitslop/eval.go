@@ -111,7 +111,7 @@ func evaluate(det *detect.Detector, C, seeds []example) *evalResult {
 		}
 		c.add(machine, flag)
 	}
-	flags := scoreAll(det, C)
+	flags, pm := scoreAll(det, C)
 	rng := rand.New(rand.NewPCG(5, 6))
 	var credited, bare []example
 	for i, e := range C {
@@ -147,6 +147,13 @@ func evaluate(det *detect.Detector, C, seeds []example) *evalResult {
 				credited = append(credited, withStockCredits(e, rng))
 			}
 		}
+		if e.group == "reddit" || e.group == "web" || e.group == "modern" || e.group == "genre" && e.variant == "page" || strings.HasPrefix(e.source, "writingprompts") {
+			g := e.group
+			if strings.HasPrefix(e.source, "writingprompts") {
+				g = "WritingPrompts"
+			}
+			add("text model alone (P(machine) ≥ 0.5): "+g, "diagnostic", e.machine, pm[i] >= 0.5)
+		}
 		if strings.HasPrefix(e.source, "writingprompts") {
 			add("WritingPrompts: human vs machine (all generators)", "f1", e.machine, f)
 			if !e.machine || e.source == "writingprompts-gpt-3.5-turbo" || e.source == "writingprompts-davinci" {
@@ -154,10 +161,12 @@ func evaluate(det *detect.Detector, C, seeds []example) *evalResult {
 			}
 		}
 	}
-	for i, f := range scoreAll(det, credited) {
+	fc, _ := scoreAll(det, credited)
+	for i, f := range fc {
 		add("web pages given stock photo credits (human)", "fpr", credited[i].machine, f)
 	}
-	for _, f := range scoreAll(det, bare) {
+	fb, _ := scoreAll(det, bare)
+	for _, f := range fb {
 		add("ablation: the captioned genre pages with their caption lines removed", "recall", true, f)
 	}
 	for _, n := range order {
@@ -201,9 +210,11 @@ func stripRenderedCredits(text string) string {
 	return strings.Join(keep, "\n\n")
 }
 
-// scoreAll says, for each example, whether det flags it, on all cores.
-func scoreAll(det *detect.Detector, ex []example) []bool {
+// scoreAll says, for each example, whether det flags it and the text
+// model's P(machine), on all cores.
+func scoreAll(det *detect.Detector, ex []example) ([]bool, []float64) {
 	out := make([]bool, len(ex))
+	pm := make([]float64, len(ex))
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for w := 0; w < 2; w++ {
@@ -211,7 +222,8 @@ func scoreAll(det *detect.Detector, ex []example) []bool {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				out[i] = det.Score(ex[i].text, detect.Prior{}).Flagged()
+				res := det.Score(ex[i].text, detect.Prior{})
+				out[i], pm[i] = res.Flagged(), res.PMachine
 			}
 		}()
 	}
@@ -220,7 +232,7 @@ func scoreAll(det *detect.Detector, ex []example) []bool {
 	}
 	close(next)
 	wg.Wait()
-	return out
+	return out, pm
 }
 
 // leaveOneFamilyOut refits without each model family's texts and
@@ -249,10 +261,12 @@ func leaveOneFamilyOut(A, B, all, seeds []example, lambda float64) ([]lofoResult
 			return nil, err
 		}
 		var c, r counts
-		for _, fl := range scoreAll(fit.det, byFamily[f]) {
+		ff, _ := scoreAll(fit.det, byFamily[f])
+		for _, fl := range ff {
 			c.add(true, fl)
 		}
-		for _, fl := range scoreAll(fit.det, reddit) {
+		fr, _ := scoreAll(fit.det, reddit)
+		for _, fl := range fr {
 			r.add(false, fl)
 		}
 		c.finish()

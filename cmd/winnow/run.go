@@ -22,6 +22,8 @@ const version = "0.1.0"
 type runOpts struct {
 	out         string
 	preset      string
+	tagOnly     bool
+	slopRemove  bool
 	filters     string
 	workers     int
 	compression string
@@ -79,6 +81,10 @@ removed document's metadata.filter_reason names the first stage's reason.
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.inputs = args
+			if o.tagOnly && o.slopRemove {
+				return usagef("--tag-only and --slop-remove contradict each other")
+			}
+			o.stage.slopTag = o.tagOnly || !o.slopRemove && o.filters == "" && presetSlopTag(o.preset)
 			if !cmd.Flags().Changed("dedup") && o.filters == "" {
 				if m := presetDedup(o.preset); m != "" {
 					o.dedup = m
@@ -93,8 +99,9 @@ removed document's metadata.filter_reason names the first stage's reason.
 	f.StringVar(&o.filters, "filters", "", "comma-separated stages to run in this order instead of the preset; none only reads and writes")
 	f.StringSliceVar(&o.stage.languages, "languages", []string{"en"}, "lang_v1: languages to keep (lid.176 codes); empty keeps any language above the threshold")
 	f.Float64Var(&o.stage.langThreshold, "lang-threshold", 0.65, "lang_v1: a chosen language's score must exceed this")
-	f.Float64Var(&o.stage.slopThreshold, "slop-threshold", 0, "slop_v1: remove documents scoring at or above this (0: the model's calibrated threshold)")
-	f.BoolVar(&o.stage.tagOnly, "tag-only", false, "slop_v1: only tag metadata.slop_score/slop_reasons, remove nothing")
+	f.Float64Var(&o.stage.slopThreshold, "slop-threshold", 0, "slop_v2/slop_v1: flag documents scoring at or above this (0: the model's calibrated threshold)")
+	f.BoolVar(&o.tagOnly, "tag-only", false, "slop_v2/slop_v1: only tag metadata.slop_score/slop_reasons, remove nothing (the fineweb preset's default)")
+	f.BoolVar(&o.slopRemove, "slop-remove", false, "slop_v2/slop_v1: remove flagged documents (reason slop) even in the fineweb preset")
 	f.IntVarP(&o.workers, "workers", "w", runtime.NumCPU(), "worker goroutines (one big file uses all of them)")
 	f.StringVar(&o.compression, "compression", "gzip", "compression of kept/ and removed/: gzip, zstd or none")
 	f.StringVar(&o.outFormat, "output-format", "jsonl", "format of kept/ and removed/: jsonl or parquet (datatrove's columns id, text, metadata as JSON)")

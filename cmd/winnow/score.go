@@ -26,6 +26,7 @@ import (
 type scoreOpts struct {
 	format        string
 	slopThreshold float64
+	detector      string
 	languages     []string
 	color         string
 }
@@ -36,20 +37,24 @@ func newScoreCmd() *cobra.Command {
 		Use:   "score [FILE|-]",
 		Short: "Score documents and say why: language, quality verdicts, slop score with reasons",
 		Long: `Score reads one file (or stdin) and prints, for each document, its language,
-each quality filter's verdict and reason, and the slop_v1 content-farm score
-with the reasons behind it and the spans of text where each fires.
+each quality filter's verdict and reason, and the content-farm score of the
+detector (slop_v2; --detector slop_v1 for the first one) with the reasons
+behind it and the spans of text where each fires.
 
 Input: JSONL (datatrove schema: id, text, metadata; .gz/.zst too), one
 document per line; anything else (a .txt, a pasted story) is scored as one
 document whose id is the file name.
 
 --format json (default) prints one JSON object per document;
---format text prints a readable verdict with the evidence highlighted
-(colour on a terminal; NO_COLOR or --color never turns it off).
+--format text prints a readable verdict: each reason in words (the text
+model's part included: what P(machine) it gave and how far that moved the
+score), then the text with the evidence highlighted (colour on a terminal;
+NO_COLOR or --color never turns it off).
 
 Each reason: signal, value, contribution (how much it moved the score's
 logit; the score is sigmoid(bias + sum of contributions)) and spans as
-[start, end) code-point offsets into the text.`,
+[start, end) code-point offsets into the text. slop.p_machine is the text
+model's P(machine) (learned_model's value is its logit).`,
 		Example: `  winnow score story.txt
   winnow score --format text story.txt
   winnow score feed.jsonl.gz > scores.jsonl
@@ -66,6 +71,7 @@ logit; the score is sigmoid(bias + sum of contributions)) and spans as
 	f := c.Flags()
 	f.StringVar(&o.format, "format", "json", "output: json (one object per document) or text (readable, highlighted)")
 	f.Float64Var(&o.slopThreshold, "slop-threshold", 0, "flag documents scoring at or above this (0: the model's calibrated threshold)")
+	f.StringVar(&o.detector, "detector", detect.Name, "detector version: slop_v2 or slop_v1")
 	f.StringSliceVar(&o.languages, "languages", []string{"en"}, "languages the quality filters are meant for (reported, not enforced)")
 	f.StringVar(&o.color, "color", "auto", "highlight spans in --format text: auto, always or never")
 	return c
@@ -100,9 +106,9 @@ func newScorer(o scoreOpts) (*scorer, error) {
 	if err != nil {
 		return nil, err
 	}
-	det, err := slopmodel.New(detect.Config{Threshold: o.slopThreshold})
+	det, err := slopmodel.NewVersion(o.detector, detect.Config{Threshold: o.slopThreshold})
 	if err != nil {
-		return nil, err
+		return nil, usageError{err}
 	}
 	s := &scorer{lang: lf, det: det}
 	for _, n := range filter.Names() {
@@ -258,7 +264,7 @@ func writeText(w io.Writer, sc scored, color bool) {
 	}
 	fmt.Fprintf(w, "%s  %s  slop %.3f (threshold %.2f, P(machine) %.3f)  language %s %.2f\n",
 		paint(ansiBold, sc.ID), verdictWord, sc.Slop.Score, sc.Slop.Threshold, sc.Slop.PMachine, sc.Language, sc.LanguageScore)
-	fmt.Fprintln(w, "reasons (contribution to the logit):")
+	fmt.Fprintln(w, "reasons (contribution to the logit; score = sigmoid(bias + sum)):")
 	type mark struct {
 		span detect.Span
 		n    int
@@ -266,6 +272,7 @@ func writeText(w io.Writer, sc scored, color bool) {
 	var marks []mark
 	for i, r := range sc.Slop.Reasons {
 		fmt.Fprintf(w, "  [%d] %-20s %+7.3f  value %.3f  (%d spans)\n", i+1, r.Signal, r.Contribution, r.Value, len(r.Spans))
+		fmt.Fprintf(w, "      %s\n", r.Explain())
 		for _, sp := range r.Spans {
 			marks = append(marks, mark{sp, i + 1})
 		}

@@ -20,7 +20,10 @@ type stageOpts struct {
 	languages     []string
 	langThreshold float64
 	slopThreshold float64
-	tagOnly       bool
+	// slopTag makes the detector only tag metadata (slop_score,
+	// slop_reasons) and remove nothing; resolved from --tag-only,
+	// --slop-remove and the preset's default.
+	slopTag bool
 }
 
 // stageDef is one entry of the stage table.
@@ -48,8 +51,11 @@ var stages = []stageDef{
 	{filter.NameGopherQuality, "datatrove GopherQualityFilter", filterByName(filter.NameGopherQuality)},
 	{filter.NameC4Quality, "datatrove C4QualityFilter (filter_no_terminal_punct=false); rewrites text", filterByName(filter.NameC4Quality)},
 	{filter.NameFineWebQuality, "datatrove FineWebQualityFilter", filterByName(filter.NameFineWebQuality)},
-	{detect.Name, "content-farm / machine-story detector; metadata slop_score, slop_reasons; reason slop", func(o stageOpts) (doc.Filter, error) {
-		return slopmodel.New(detect.Config{Threshold: o.slopThreshold, TagOnly: o.tagOnly})
+	{detect.NameV2, "content-farm / machine-story detector (current); metadata slop_score, slop_reasons; reason slop", func(o stageOpts) (doc.Filter, error) {
+		return slopmodel.NewVersion(detect.NameV2, detect.Config{Threshold: o.slopThreshold, TagOnly: o.slopTag})
+	}},
+	{detect.NameV1, "the first detector, kept so that earlier runs reproduce; prefer slop_v2", func(o stageOpts) (doc.Filter, error) {
+		return slopmodel.NewVersion(detect.NameV1, detect.Config{Threshold: o.slopThreshold, TagOnly: o.slopTag})
 	}},
 	{pii.Name, "replaces e-mails and public IPv4/IPv6 addresses like datatrove's PIIFormatter, except inside URLs; counts in metadata", func(stageOpts) (doc.Filter, error) {
 		cfg := pii.Default()
@@ -70,13 +76,24 @@ var presets = []struct {
 	name, help string
 	stages     []string
 	dedup      string // run --dedup default for the preset
+	slopTag    bool   // the detector only tags unless --slop-remove
 }{
-	{"fineweb", "datatrove's FineWeb order (minus URL filter and extraction), then the detector",
-		append(append([]string{lang.Name}, qualityChain...), detect.Name), ""},
-	{"fineweb-quality", "the four quality filters only, in FineWeb's order (datatrove parity chain)", qualityChain, ""},
-	{"contentfarm", "caption clean-up, language ID, detector", []string{clean.NameCaption, lang.Name, detect.Name}, ""},
+	{"fineweb", "datatrove's FineWeb order (minus URL filter and extraction), then the detector tagging slop_score (removes nothing)",
+		append(append([]string{lang.Name}, qualityChain...), detect.Name), "", true},
+	{"fineweb-quality", "the four quality filters only, in FineWeb's order (datatrove parity chain)", qualityChain, "", false},
+	{"contentfarm", "caption clean-up, language ID, detector removing content-farm stories", []string{clean.NameCaption, lang.Name, detect.Name}, "", false},
 	{"fineweb-full", "FineWeb's pipeline from HTML or WARC: extraction, English, the quality filters, then MinHash dedup",
-		append([]string{extract.Name, lang.Name}, qualityChain...), "minhash"},
+		append([]string{extract.Name, lang.Name}, qualityChain...), "minhash", false},
+}
+
+// presetSlopTag is whether a preset's detector only tags by default.
+func presetSlopTag(preset string) bool {
+	for _, p := range presets {
+		if p.name == preset {
+			return p.slopTag
+		}
+	}
+	return false
 }
 
 // presetDedup is the dedup mode a preset implies ("" for none).

@@ -1,7 +1,12 @@
-// Package model holds the fitted slop_v1 detector: the combiner's weights
-// (slop_v1.json) and its fastText text model (slop_text_v1.bin), both
-// written by cmd/fitslop and embedded in the binary. EVAL.md records how
-// they were fitted and how well they do on held-out data.
+// Package model holds the fitted detectors, embedded in the binary:
+//
+//	slop_v2 (current)  slop_v2.json (the combiner's weights and threshold) and
+//	                   slop_text_v2.bin (its fastText text model), written by
+//	                   go run ./cmd/fitslop; EVAL.md and eval.json say how they
+//	                   were fitted and how well they do on held-out data
+//	slop_v1            slop_v1.json and slop_text_v1.bin, kept as they were
+//	                   fitted so that runs naming slop_v1 give the same scores
+//	                   (EVAL_v1.md)
 package model
 
 import (
@@ -15,45 +20,73 @@ import (
 	"github.com/winnowhq/winnow/fasttext"
 )
 
-//go:embed slop_v1.json
-var weightsJSON []byte
-
-//go:embed slop_text_v1.bin
-var textModelBin []byte
-
 var (
-	once    sync.Once
-	weights *detect.Model
-	text    *fasttext.Model
-	loadErr error
+	//go:embed slop_v1.json
+	weightsV1 []byte
+	//go:embed slop_text_v1.bin
+	textV1 []byte
+	//go:embed slop_v2.json
+	weightsV2 []byte
+	//go:embed slop_text_v2.bin
+	textV2 []byte
 )
 
-// Load returns the embedded models, loaded once; both are safe for
-// concurrent use.
-func Load() (*detect.Model, *fasttext.Model, error) {
-	once.Do(func() {
+// loaded is one version's models, read once.
+type loaded struct {
+	once    sync.Once
+	weights []byte
+	text    []byte
+	m       *detect.Model
+	tm      *fasttext.Model
+	err     error
+}
+
+var versions = map[string]*loaded{
+	detect.NameV1: {weights: weightsV1, text: textV1},
+	detect.NameV2: {weights: weightsV2, text: textV2},
+}
+
+// LoadVersion returns a version's models (detect.NameV1 or
+// detect.NameV2), loaded once; both are safe for concurrent use.
+func LoadVersion(version string) (*detect.Model, *fasttext.Model, error) {
+	l, ok := versions[version]
+	if !ok {
+		return nil, nil, fmt.Errorf("detect/model: unknown version %q (known: %s, %s)", version, detect.NameV1, detect.NameV2)
+	}
+	l.once.Do(func() {
 		var m detect.Model
-		if err := json.Unmarshal(weightsJSON, &m); err != nil {
-			loadErr = fmt.Errorf("detect/model: read slop_v1.json: %w", err)
+		if err := json.Unmarshal(l.weights, &m); err != nil {
+			l.err = fmt.Errorf("detect/model: read %s weights: %w", version, err)
+			return
+		}
+		if m.Version != version {
+			l.err = fmt.Errorf("detect/model: %s weights say version %q", version, m.Version)
 			return
 		}
 		if err := m.Validate(); err != nil {
-			loadErr = err
+			l.err = err
 			return
 		}
-		tm, err := fasttext.Load(bytes.NewReader(textModelBin))
+		tm, err := fasttext.Load(bytes.NewReader(l.text))
 		if err != nil {
-			loadErr = fmt.Errorf("detect/model: load slop_text_v1.bin: %w", err)
+			l.err = fmt.Errorf("detect/model: load %s text model: %w", version, err)
 			return
 		}
-		weights, text = &m, tm
+		l.m, l.tm = &m, tm
 	})
-	return weights, text, loadErr
+	return l.m, l.tm, l.err
 }
 
-// New returns a slop_v1 detector with the embedded models.
-func New(cfg detect.Config) (*detect.Detector, error) {
-	m, tm, err := Load()
+// Load returns the current version's models (slop_v2).
+func Load() (*detect.Model, *fasttext.Model, error) { return LoadVersion(detect.Name) }
+
+// New returns a detector of the current version (slop_v2).
+func New(cfg detect.Config) (*detect.Detector, error) { return NewVersion(detect.Name, cfg) }
+
+// NewVersion returns a detector of a version: detect.NameV1 or
+// detect.NameV2.
+func NewVersion(version string, cfg detect.Config) (*detect.Detector, error) {
+	m, tm, err := LoadVersion(version)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,84 @@
+package detect
+
+import (
+	"fmt"
+	"math"
+)
+
+// Explain says in words what a reason measured and how much it moved the
+// score: the sentence an analyst reads beside the highlighted spans.
+func (r Reason) Explain() string {
+	v := r.Value
+	what := ""
+	switch r.Signal {
+	case SigCaption:
+		what = fmt.Sprintf("%s of pictures (\"… | Source: Midjourney\")", plural(v, "caption or credit line", "caption or credit lines"))
+	case SigAICredit:
+		what = fmt.Sprintf("%s naming an image generator or saying the picture is made up (Midjourney, \"AI-generated\", \"for illustrative purposes only\")", plural(v, "caption or credit line", "caption or credit lines"))
+	case SigStockCredit:
+		what = fmt.Sprintf("stock or news-agency photo credits, weighed by how machine-like the writing is (log(1+credits) × P(machine) = %.2f): alone they are what any news page has", v)
+	case SigRepeated:
+		what = plural(v, "line repeated right after itself", "lines repeated right after themselves")
+	case SigShouted:
+		what = fmt.Sprintf("capitalised reveals (\"NO. IT CAN'T BE.\"), %.1f per 1,000 words", v)
+	case SigExclaim:
+		what = fmt.Sprintf("%.2f exclamation marks per sentence", v)
+	case SigEllipsis:
+		what = fmt.Sprintf("%.1f ellipses per 1,000 words of story", v)
+	case SigFirstPerson:
+		what = fmt.Sprintf("a first-person narrator: %.1f%% of words are I, me, my", v)
+	case SigFamily:
+		what = fmt.Sprintf("%.1f family and relationship words per 1,000 words", v)
+	case SigTwist:
+		what = fmt.Sprintf("%.1f truth-and-secret words (\"the truth\", \"all along\", \"double life\") per 1,000 words", v)
+	case SigIdiom:
+		what = fmt.Sprintf("%.1f bodily reveal idioms (\"my blood ran cold\", \"my stomach dropped\") per 1,000 words", v)
+	case SigDrama:
+		what = "a first-person narrator, a family and a reveal together"
+	case SigTitle:
+		what = "the first line is shaped like the genre's titles (\"My Stepmom Threw Me Out — Then a Lawyer Called\")"
+	case SigAssistant:
+		what = fmt.Sprintf("%s left in (\"Sure! Here's a shorter version…\", \"Would you like me to…\")", plural(v, "chat-assistant line", "chat-assistant lines"))
+	case SigScaffold:
+		what = fmt.Sprintf("%s of story-template structure (\"Part 1:\", \"Backstory.\", bolded names)", plural(v, "line", "lines"))
+	case SigEngagement:
+		what = fmt.Sprintf("%s to the audience (\"Hello Readers\", \"subscribe\", \"tell me in the comments\")", plural(v, "appeal", "appeals"))
+	case SigFragments:
+		what = fmt.Sprintf("cascades of one-to-three-word sentences (\"No call. No text. Nothing.\"), %.1f per 1,000 words", v)
+	case SigMoral:
+		what = fmt.Sprintf("%s among the last three (\"Some betrayals change you forever.\")", plural(v, "moralising sentence", "moralising sentences"))
+	case SigSlopPhrases:
+		what = fmt.Sprintf("%.1f phrases chat models over-use (\"voice barely above a whisper\", \"It wasn't anger. It was grief.\") per 1,000 words", v)
+	case SigModel:
+		p := 1 / (1 + math.Exp(-v))
+		verdict := "cannot tell"
+		switch {
+		case p >= 0.9:
+			verdict = "reads it as machine-written"
+		case p >= 0.6:
+			verdict = "leans machine-written"
+		case p <= 0.1:
+			verdict = "reads it as human-written"
+		case p <= 0.4:
+			verdict = "leans human-written"
+		}
+		return fmt.Sprintf("the text model (fastText over words, word pairs and character n-grams, trained on 2024-25 chat-model text, in-genre stories and human posts) %s: P(machine) = %.3f, which %s the score's logit by %.2f", verdict, p, direction(r.Contribution), math.Abs(r.Contribution))
+	default:
+		what = fmt.Sprintf("%s = %.3f", r.Signal, v)
+	}
+	return fmt.Sprintf("%s; %s the logit by %.2f", what, direction(r.Contribution), math.Abs(r.Contribution))
+}
+
+func direction(c float64) string {
+	if c < 0 {
+		return "lowers"
+	}
+	return "raises"
+}
+
+func plural(v float64, one, many string) string {
+	if v == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%g %s", v, many)
+}

@@ -1,0 +1,204 @@
+package detect
+
+import (
+	"math"
+	"strings"
+	"testing"
+)
+
+// v2 returns slop_v2's signals of text (the learned model's left at 0).
+func v2(text string) map[string]Signal {
+	sigs, _ := extractV2(text, Prior{})
+	m := map[string]Signal{}
+	for _, s := range sigs {
+		m[s.Name] = s
+	}
+	return m
+}
+
+// rate is n per 1,000 words in a text shorter than minWords.
+func rate(n int) float64 { return 1000 * float64(n) / minWords }
+
+// spansText returns the text each span of s covers.
+func spansText(text string, s Signal) []string {
+	r := []rune(text)
+	var out []string
+	for _, sp := range s.Spans {
+		out = append(out, string(r[sp[0]:sp[1]]))
+	}
+	return out
+}
+
+type sigCase struct {
+	name   string
+	text   string
+	signal string
+	want   float64
+	spans  []string // the evidence, when checked
+}
+
+func runSigCases(t *testing.T, cases []sigCase) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := v2(c.text)[c.signal]
+			if math.Abs(s.Value-c.want) > 1e-9 {
+				t.Errorf("%s = %v, want %v (spans %q)", c.signal, s.Value, c.want, spansText(c.text, s))
+			}
+			if c.spans != nil && strings.Join(spansText(c.text, s), "|") != strings.Join(c.spans, "|") {
+				t.Errorf("%s spans %q, want %q", c.signal, spansText(c.text, s), c.spans)
+			}
+		})
+	}
+}
+
+func TestCreditsV2(t *testing.T) {
+	const story = "I opened the door and there he was.\n\n"
+	runSigCases(t, []sigCase{
+		{"midjourney caption", story + "A worried woman sitting on a bed | Source: Midjourney\n", SigAICredit, 1, []string{"A worried woman sitting on a bed | Source: Midjourney"}},
+		{"repeated caption counts twice", story + "A man | Source: Midjourney\n\nA man | Source: Midjourney\n", SigAICredit, 2, nil},
+		{"image by an AI", story + "An old house at night | Image by RM AI\n", SigAICredit, 1, nil},
+		{"bare image by AI", story + "Image by RM AI\n", SigAICredit, 1, nil},
+		{"illustrative disclaimer", story + "For illustrative purposes only\n", SigAICredit, 1, nil},
+		{"generator metadata", story + "Negative prompt: blurry, Steps: 30, Sampler: Euler a, CFG scale: 7\n", SigAICredit, 1, nil},
+		{"stock is not AI", story + "A smiling woman | Source: Pexels\n", SigAICredit, 0, nil},
+		{"pexels caption", story + "A smiling woman | Source: Pexels\n", SigStockCredit, 1, nil},
+		{"bare freepik", story + "Freepik\n", SigStockCredit, 1, nil},
+		{"caption with bare freepik", story + "A woman crying in a kitchen | Freepik\n", SigStockCredit, 1, nil},
+		{"news credit", story + "Photo: Getty Images\n", SigStockCredit, 1, nil},
+		{"stock photo", story + "A sad man on a bench (Stock Photo)\n", SigStockCredit, 1, nil},
+		{"prose naming a host", story + "I found the photo on Unsplash and printed it for her.\n", SigStockCredit, 0, nil},
+		{"prose naming an AI", story + "My son said the picture was made with AI, but I did not believe him at all.\n", SigAICredit, 0, nil},
+	})
+}
+
+func TestGateStock(t *testing.T) {
+	sigs := make([]Signal, len(signalNamesV2))
+	sigs[idxV2[SigStockCredit]].Value = 3
+	gateStock(sigs, 0.5)
+	if got, want := sigs[idxV2[SigStockCredit]].Value, math.Log1p(3)*0.5; math.Abs(got-want) > 1e-12 {
+		t.Errorf("gated stock = %v, want %v", got, want)
+	}
+}
+
+func TestClutterMasked(t *testing.T) {
+	runSigCases(t, []sigCase{
+		{"related teasers", "I never saw it coming.\n\nRelated Posts\nMy Sister Stole My Fiancé…\nThe Day My Mother-in-Law Came Back…\n", SigEllipsis, 0, nil},
+		{"comment headers and comments", "I never saw it coming.\n\n3 Comments\nMary Ellen says:\nSo sad... I cried...\nBob said...\nfake\n", SigEllipsis, 0, nil},
+		{"comment header alone", "I never saw it coming.\n\nDebbie said...\nWhat a story… wow…\n", SigEllipsis, 0, nil},
+		{"read more teaser", "I never saw it coming.\n\nHer husband came home early and found the letter… Read more »\n", SigEllipsis, 0, nil},
+		{"story ellipses count", "I waited… and waited... nothing.\n", SigEllipsis, rate(2), []string{"…", "..."}},
+		{"share buttons", "I was done.\nShare this:\nFacebook\nTwitter\n", SigFirstPerson, 100.0 / minWords, nil},
+	})
+	// Spans still point into the original text after masking.
+	text := "Home\nMenu\nI froze.\n"
+	s := v2(text)[SigIdiom]
+	if got := spansText(text, s); len(got) != 1 || got[0] != "I froze" {
+		t.Errorf("idiom spans %q", got)
+	}
+}
+
+func TestShoutedV2(t *testing.T) {
+	runSigCases(t, []sigCase{
+		{"standalone reveal", "I saw her eyes.\n\nNO. IT CAN'T BE.\n", SigShouted, rate(1), []string{"NO. IT CAN'T BE"}},
+		{"reveal in prose", "And then I saw it. THAT WAS MY MOTHER'S RING. I sat down.", SigShouted, rate(1), []string{"THAT WAS MY MOTHER'S RING"}},
+		{"advice column", "DEAR ABBY: My husband's mother visits every Sunday without calling.", SigShouted, 0, nil},
+		{"heading line", "DEAR ABBY\nMy husband's mother visits every Sunday.", SigShouted, 0, nil},
+		{"byline", "BY JANE DOE\nThe council met on Tuesday.", SigShouted, 0, nil},
+		{"small caps opening", "SHE WAS only twelve when her father left.", SigShouted, 0, nil},
+		{"dateline", "NEW YORK — The mayor said on Monday that the plan would go ahead.", SigShouted, 0, nil},
+		{"forum label", "UPDATE: she apologised.", SigShouted, 0, nil},
+		{"acronyms", "My MIL and SIL went to the DMV with the CEO.", SigShouted, 0, nil},
+	})
+}
+
+func TestPhrasesV2(t *testing.T) {
+	runSigCases(t, []sigCase{
+		{"gender reveal is a party", "We had a gender reveal party for the baby.", SigTwist, 0, nil},
+		{"the truth", "Then I learned the truth about him.", SigTwist, rate(1), []string{"the truth"}},
+		{"longest first, once", "I learned the whole truth.", SigTwist, rate(1), []string{"the whole truth"}},
+		{"idiom once, not twice", "I froze in the doorway.", SigIdiom, rate(1), []string{"I froze"}},
+		{"froze is not a twist word", "I froze in the doorway.", SigTwist, 0, nil},
+		{"blood run cold", "What she said made my blood run cold.", SigIdiom, rate(1), []string{"made my blood run cold"}},
+		{"stomach dropped", "My stomach dropped when I read it.", SigIdiom, rate(1), nil},
+		{"slop phrase", "She took a deep breath and opened the letter.", SigSlopPhrases, rate(1), []string{"took a deep breath"}},
+		{"not x but y", "It wasn't anger. It was grief.", SigSlopPhrases, rate(1), nil},
+		{"plain prose", "We went to the shop and bought some bread.", SigSlopPhrases, 0, nil},
+	})
+}
+
+func TestTitleV2(t *testing.T) {
+	for title, want := range map[string]bool{
+		"I Forced Him to Leave… But He Left Everything Behind for Me":                                                                                                                           true,
+		"My Stepmom Threw My Things on the Lawn — Three Days Later, a Lawyer Knocked on Her Door":                                                                                               true,
+		"Rich Groom's Mother Mocked the Bride's Poor Dad at the Wedding — Then He Took the Microphone":                                                                                          true,
+		"Woman Finds a Second Phone in Her Husband's Car — Story of the Day":                                                                                                                    true,
+		"My Neighbor Blocked My Driveway Every Morning for Three Months and Laughed at Me — The Day I Called a Tow Truck, Her Husband Finally Learned the Truth About Where She Had Been Going": true,
+		"My Mother-In-Law Won't Stop Visiting Unannounced. What Do I Do?":                                                                                                                       false,
+		"Dear Abby: My Mother-In-Law Reads My Mail":                                                                                                                                             false,
+		"AITA for Refusing to Go to My Sister's Wedding":                                                                                                                                        false,
+		"City Council Approves New Budget for Parks":                                                                                                                                            false,
+		"How to Talk to Your Mother-In-Law About Boundaries":                                                                                                                                    false,
+		"I went to the shop.": false,
+	} {
+		if got := isGenreTitleV2(title); got != want {
+			t.Errorf("isGenreTitleV2(%q) = %v, want %v", title, got, want)
+		}
+	}
+	runSigCases(t, []sigCase{
+		{"title after navigation", "Home\nMenu\nMy Husband Hid a Second Phone — What I Found Made Me Pack Our Bags\n\nIt started on a Tuesday.", SigTitle, 1, []string{"My Husband Hid a Second Phone — What I Found Made Me Pack Our Bags"}},
+	})
+}
+
+func TestGenreCuesV2(t *testing.T) {
+	runSigCases(t, []sigCase{
+		{"assistant preface", "Sure! Here's a shorter version of your story that preserves the emotional beats:\n\nI never thought my sister would do it.", SigAssistant, 1, []string{"Sure! Here's a shorter version of your story that preserves the emotional beats:"}},
+		{"assistant retelling", "Here's a 1,000-word retelling shaped like a tabloid novella:\n\nIt began at the wedding.", SigAssistant, 1, nil},
+		{"assistant offer", "And that was the end of it.\n\nWould you like me to make it more dramatic or add a title?", SigAssistant, 1, nil},
+		{"not an assistant", "Sure, I'll help you move on Saturday.", SigAssistant, 0, nil},
+		{"numbered part", "Part 1: The Invitation\n\nThe card came on a Monday.", SigScaffold, 1, []string{"Part 1: The Invitation"}},
+		{"backstory", "Backstory.\nI married Tom in 2009.", SigScaffold, 1, nil},
+		{"bolded name", "**Margaret:** I will not have her at my table.", SigScaffold, 1, nil},
+		{"act heading", "**Act II**\nThe truth came out at dinner.", SigScaffold, 1, nil},
+		{"part in prose", "I took part in the race and came second.", SigScaffold, 0, nil},
+		{"hello readers", "Hello Readers, today I have a story for you.", SigEngagement, 1, []string{"Hello Readers"}},
+		{"viewers and subscribe", "Hey viewers, before we move on, please subscribe.", SigEngagement, 3, nil},
+		{"tell me was I wrong", "So tell me, was I wrong?", SigEngagement, 1, nil},
+		{"plain was I wrong", "Was I wrong?", SigEngagement, 0, nil},
+		{"comments", "Tell me in the comments what you would have done.", SigEngagement, 1, nil},
+		{"fragment cascade", "He never came home.\n\nNo call.\nNo message.\nNothing.\n", SigFragments, rate(1), []string{"No call.\nNo message.\nNothing"}},
+		{"two fragments are not a cascade", "He left. I cried. Then I slept for a very long time.", SigFragments, 0, nil},
+		{"moral close", "We sold the house that spring.\n\nSome betrayals don't end a family. They reveal it.", SigMoral, 1, []string{"Some betrayals don't end a family"}},
+		{"changes you forever", "I still think of her.\n\nBetrayal this deep changes you forever.", SigMoral, 1, nil},
+		{"no moral", "We sold the house that spring and moved to Leeds.", SigMoral, 0, nil},
+	})
+}
+
+func TestFamilyAndFirstPersonV2(t *testing.T) {
+	runSigCases(t, []sigCase{
+		{"first person", "I told my husband that I was leaving.", SigFirstPerson, 100.0 * 3 / minWords, nil},
+		{"family", "My mother-in-law and my husband laughed at the wedding.", SigFamily, rate(3), []string{"mother-in-law", "husband", "wedding"}},
+	})
+}
+
+// Every v2 signal has a case above, or is computed from ones that do.
+func TestEverySignalTested(t *testing.T) {
+	tested := map[string]bool{SigDrama: true, SigModel: true, SigExclaim: true, SigRepeated: true}
+	for _, c := range [][]string{{SigAICredit, SigStockCredit, SigEllipsis, SigShouted, SigTwist, SigIdiom, SigSlopPhrases, SigTitle, SigAssistant, SigScaffold, SigEngagement, SigFragments, SigMoral, SigFirstPerson, SigFamily}} {
+		for _, n := range c {
+			tested[n] = true
+		}
+	}
+	for _, n := range signalNamesV2 {
+		if !tested[n] {
+			t.Errorf("signal %s has no table test", n)
+		}
+	}
+}
+
+func TestRepeatedAndExclamationV2(t *testing.T) {
+	runSigCases(t, []sigCase{
+		{"repeated line", "He left.\n\nA quiet street at night\n\nA quiet street at night\n", SigRepeated, 1, nil},
+		{"exclamations per sentence", "Stop! Now! Please.", SigExclaim, 2.0 / 20, nil},
+	})
+}
