@@ -11,6 +11,7 @@ import (
 
 	"github.com/winnowhq/winnow/clean"
 	"github.com/winnowhq/winnow/detect"
+	"github.com/winnowhq/winnow/detect/heldout"
 )
 
 // counts is a confusion matrix and its rates.
@@ -100,14 +101,12 @@ func evaluate(det *detect.Detector, C, seeds []example) *evalResult {
 	ev := &evalResult{Threshold: det.Threshold()}
 	named := map[string]*counts{}
 	var order []string
-	what := map[string]string{}
-	add := func(name, w string, machine, flag bool) {
+	add := func(name string, machine, flag bool) {
 		c, ok := named[name]
 		if !ok {
 			c = &counts{}
 			named[name] = c
 			order = append(order, name)
-			what[name] = w
 		}
 		c.add(machine, flag)
 	}
@@ -115,67 +114,38 @@ func evaluate(det *detect.Detector, C, seeds []example) *evalResult {
 	rng := rand.New(rand.NewPCG(5, 6))
 	var credited, bare []example
 	for i, e := range C {
-		f := flags[i]
-		switch e.group {
-		case "genre":
-			switch {
-			case e.variant == "plain":
-				add("genre stories, whole (title and body)", "recall", true, f)
-			case e.captions:
-				add("genre pages with caption lines", "recall", true, f)
-				b := e
-				b.text = stripRenderedCredits(e.text)
-				bare = append(bare, b)
-			default:
-				add("genre pages without caption lines", "recall", true, f)
-			}
-			if e.variant == "page" {
-				add("genre pages, all", "recall", true, f)
-			}
-		case "modern":
-			add("modern chat-model text (2024-25, 92 models)", "recall", true, f)
-		case "old-machine":
-			add("older machine text (GPT-2 to GPT-4, stories-dev)", "recall", true, f)
-		case "reddit":
-			add("Reddit first-person posts (human)", "fpr", false, f)
-			if e.onTheme {
-				add("genre human counterparts: on-theme Reddit posts", "fpr", false, f)
-			}
-		case "web":
-			add("web text (webtext-dev, human)", "fpr", false, f)
-			if len(strings.Fields(e.text)) >= 150 {
-				credited = append(credited, withStockCredits(e, rng))
+		for _, name := range heldout.SetsOf(e, false) {
+			add(name, e.Machine, flags[i])
+		}
+		for _, name := range heldout.SetsOf(e, true) {
+			if strings.HasPrefix(name, heldout.TextModelPrefix) {
+				add(name, e.Machine, pm[i] >= 0.5)
 			}
 		}
-		if e.group == "reddit" || e.group == "web" || e.group == "modern" || e.group == "genre" && e.variant == "page" || strings.HasPrefix(e.source, "writingprompts") {
-			g := e.group
-			if strings.HasPrefix(e.source, "writingprompts") {
-				g = "WritingPrompts"
-			}
-			add("text model alone (P(machine) ≥ 0.5): "+g, "diagnostic", e.machine, pm[i] >= 0.5)
+		if e.Group == "genre" && e.Variant == "page" && e.Captions {
+			b := e
+			b.Text = stripRenderedCredits(e.Text)
+			bare = append(bare, b)
 		}
-		if strings.HasPrefix(e.source, "writingprompts") {
-			add("WritingPrompts: human vs machine (all generators)", "f1", e.machine, f)
-			if !e.machine || e.source == "writingprompts-gpt-3.5-turbo" || e.source == "writingprompts-davinci" {
-				add("WritingPrompts: human vs gpt-3.5-turbo and davinci", "f1", e.machine, f)
-			}
+		if e.Group == "web" && len(strings.Fields(e.Text)) >= 150 {
+			credited = append(credited, withStockCredits(e, rng))
 		}
 	}
 	fc, _ := scoreAll(det, credited)
 	for i, f := range fc {
-		add("web pages given stock photo credits (human)", "fpr", credited[i].machine, f)
+		add(heldout.SetCredited, credited[i].Machine, f)
 	}
 	fb, _ := scoreAll(det, bare)
 	for _, f := range fb {
-		add("ablation: the captioned genre pages with their caption lines removed", "recall", true, f)
+		add(heldout.SetAblation, true, f)
 	}
 	for _, n := range order {
 		named[n].finish()
-		ev.Sets = append(ev.Sets, set{Name: n, What: what[n], Counts: named[n]})
+		ev.Sets = append(ev.Sets, set{Name: n, What: heldout.What(n), Counts: named[n]})
 	}
 	for _, s := range seeds {
-		ev.Seeds = append(ev.Seeds, seedOf(det, s.id, s.text))
-		ev.SeedsBare = append(ev.SeedsBare, seedOf(det, s.id, clean.Cut(s.text, clean.FindLines(s.text))))
+		ev.Seeds = append(ev.Seeds, seedOf(det, s.ID, s.Text))
+		ev.SeedsBare = append(ev.SeedsBare, seedOf(det, s.ID, clean.Cut(s.Text, clean.FindLines(s.Text))))
 	}
 	return ev
 }
@@ -222,7 +192,7 @@ func scoreAll(det *detect.Detector, ex []example) ([]bool, []float64) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				res := det.Score(ex[i].text, detect.Prior{})
+				res := det.Score(ex[i].Text, detect.Prior{})
 				out[i], pm[i] = res.Flagged(), res.PMachine
 			}
 		}()
@@ -241,10 +211,10 @@ func leaveOneFamilyOut(A, B, all, seeds []example, lambda float64) ([]lofoResult
 	byFamily := map[string][]example{}
 	var reddit []example
 	for _, e := range all {
-		if e.group == "modern" {
-			byFamily[e.family] = append(byFamily[e.family], e)
+		if e.Group == "modern" {
+			byFamily[e.Family] = append(byFamily[e.Family], e)
 		}
-		if e.group == "reddit" && split(e.key) == 'C' {
+		if e.Group == "reddit" && heldout.Split(e.Key) == 'C' {
 			reddit = append(reddit, e)
 		}
 	}
@@ -256,7 +226,7 @@ func leaveOneFamilyOut(A, B, all, seeds []example, lambda float64) ([]lofoResult
 	out := make([]lofoResult, len(fams))
 	for i, f := range fams {
 		log.Printf("leave out %s (%d texts)", f, len(byFamily[f]))
-		fit, err := fitAll(A, B, seeds, lambda, func(e example) bool { return e.family == f })
+		fit, err := fitAll(A, B, seeds, lambda, func(e example) bool { return e.Family == f })
 		if err != nil {
 			return nil, err
 		}
@@ -289,13 +259,13 @@ func corpusStats(ws []written, all []example) corpusInfo {
 		ci.WordsP10, ci.WordsMedian, ci.WordsP90 = lens[len(lens)/10], lens[len(lens)/2], lens[len(lens)*9/10]
 	}
 	for _, e := range all {
-		if e.group == "genre" && e.variant == "page" {
+		if e.Group == "genre" && e.Variant == "page" {
 			ci.Pages++
-			if e.captions {
+			if e.Captions {
 				ci.PagesCaptions++
 			}
 		}
-		if !e.machine && e.onTheme && (e.group == "reddit" || e.group == "web") {
+		if !e.Machine && e.OnTheme && (e.Group == "reddit" || e.Group == "web") {
 			ci.Human++
 		}
 	}

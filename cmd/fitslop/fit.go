@@ -131,4 +131,3 @@ func solve(A [][]float64, b []float64) []float64 {
 	}
 	return x
 }
-

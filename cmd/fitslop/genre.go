@@ -11,6 +11,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/winnowhq/winnow/detect/heldout"
 )
 
 // written is one story of detect/corpus/written (see its README): the
@@ -105,7 +107,7 @@ func renderPages(ws []written) []page {
 		}
 		out = append(out, page{ID: w.ID + "#plain", Story: w.ID, Variant: "plain", Style: w.Style, Text: plain})
 
-		rng := rand.New(rand.NewPCG(hash64(w.ID), 7))
+		rng := rand.New(rand.NewPCG(heldout.Hash64(w.ID), 7))
 		var b []string
 		if rng.IntN(10) < 3 {
 			b = append(b, navLines[rng.IntN(len(navLines))]...)
@@ -207,45 +209,4 @@ func writePages(path string, pages []page) error {
 		return err
 	}
 	return os.Rename(tmp, path)
-}
-
-// The human counterparts: first-person Reddit posts on the genre's
-// themes (family, marriage, in-laws, inheritance).
-var themeWords = map[string]bool{}
-
-func init() {
-	for _, w := range strings.Fields(`husband wife mother mom mum father dad mother-in-law mil father-in-law
-	stepmom stepmother stepdad stepfather stepdaughter stepson sister brother sister-in-law brother-in-law
-	daughter son fiancé fiance fiancée fiancee boyfriend girlfriend grandmother grandma grandfather grandpa
-	aunt uncle niece nephew cousin wedding marriage divorce affair inheritance will funeral baby pregnant
-	parents family in-laws ex`) {
-		themeWords[w] = true
-	}
-}
-
-// onTheme reports whether a human post is about family: at least four
-// family words and a first-person narrator.
-func onTheme(text string) bool {
-	fam, fp, n := 0, 0, 0
-	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r == '-' || r == '\'' || r == 'é')
-	}) {
-		n++
-		if themeWords[w] {
-			fam++
-		}
-		if w == "i" || w == "my" || w == "me" {
-			fp++
-		}
-	}
-	return n >= 120 && fam >= 4 && float64(fp) >= 0.03*float64(n)
-}
-
-func hash64(s string) uint64 {
-	var h uint64 = 1469598103934665603
-	for i := 0; i < len(s); i++ {
-		h ^= uint64(s[i])
-		h *= 1099511628211
-	}
-	return h
 }

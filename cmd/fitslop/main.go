@@ -37,13 +37,10 @@
 package main
 
 import (
-	"bufio"
-	"compress/gzip"
 	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
-	"hash/fnv"
 	"log"
 	"math"
 	"math/rand/v2"
@@ -58,19 +55,12 @@ import (
 
 	"github.com/winnowhq/winnow/clean"
 	"github.com/winnowhq/winnow/detect"
+	"github.com/winnowhq/winnow/detect/heldout"
 	"github.com/winnowhq/winnow/fasttext"
 )
 
-type example struct {
-	id, text, source string
-	group            string // see groupShare
-	machine          bool
-	family           string // modern-machine: the model's family
-	key              string // split key: the id, or a genre page's story
-	variant          string // genre: plain or page
-	captions         bool   // genre page with caption lines
-	onTheme          bool   // human first-person post about family
-}
+// example is one labelled document (see package heldout).
+type example = heldout.Doc
 
 // groupShare is each group's part of its class's weight in the combiner.
 var groupShare = map[string]float64{
@@ -107,13 +97,13 @@ func run(shared, corpusDir, outDir string, lambda float64, lofo bool) error {
 	}
 	log.Printf("genre corpus: %d stories, %d pages", len(ws), len(pages))
 
-	all, err := loadAll(shared, pages)
+	all, err := heldout.Load(shared, filepath.Join(corpusDir, "genre-pages.jsonl.gz"))
 	if err != nil {
 		return err
 	}
 	var A, B, C []example
 	for _, e := range all {
-		switch split(e.key) {
+		switch heldout.Split(e.Key) {
 		case 'A':
 			A = append(A, e)
 		case 'B':
@@ -163,111 +153,6 @@ func run(shared, corpusDir, outDir string, lambda float64, lofo bool) error {
 	return os.WriteFile(filepath.Join(outDir, "model", "EVAL.md"), []byte(report.String()), 0o644)
 }
 
-// loadAll reads every labelled source into examples.
-func loadAll(shared string, pages []page) ([]example, error) {
-	var all []example
-	stories, err := readJSONL(filepath.Join(shared, "stories/stories-dev.jsonl.gz"))
-	if err != nil {
-		return nil, err
-	}
-	for _, d := range stories {
-		e := example{id: d.ID, text: d.Text, source: d.Source, machine: d.Label == "machine", key: d.ID}
-		switch {
-		case e.machine:
-			e.group = "old-machine"
-		case strings.HasPrefix(d.Source, "reddit-"):
-			e.group = "reddit"
-			e.onTheme = onTheme(d.Text)
-		case d.Source == "writingprompts":
-			e.group = "wp-human"
-		default:
-			e.group = "other-human"
-		}
-		all = append(all, e)
-	}
-	web, err := readJSONL(filepath.Join(shared, "webtext/webtext-dev.jsonl.gz"))
-	if err != nil {
-		return nil, err
-	}
-	for _, d := range web {
-		all = append(all, example{id: d.ID, text: d.Text, source: "web", group: "web", key: d.ID, onTheme: onTheme(d.Text)})
-	}
-	modern, err := readJSONL(filepath.Join(shared, "stories/modern-machine.jsonl.gz"))
-	if err != nil {
-		return nil, err
-	}
-	for _, d := range modern {
-		all = append(all, example{id: d.ID, text: modernText(d.ID, d.Text), source: "modern/" + d.Kind, group: "modern",
-			machine: true, family: family(d.Model), key: d.ID})
-	}
-	for _, p := range pages {
-		all = append(all, example{id: p.ID, text: p.Text, source: "genre/" + p.Style, group: "genre", machine: true,
-			key: p.Story, variant: p.Variant, captions: p.AICaptions+p.Stock > 0})
-	}
-	return all, nil
-}
-
-var reHeading = regexp.MustCompile(`(?m)^\s*(#{1,6}\s.*|\*\*(chapter|part)\b.*\*\*\s*|(chapter|part) [0-9ivx]+\b.{0,60})$`)
-
-// modernText strips the long-form chapters' markdown headings and, for
-// half of the texts, keeps only an opening of 150 to 450 words, so that
-// the model sees page-length machine text as well as whole stories.
-func modernText(id, text string) string {
-	text = strings.TrimSpace(reHeading.ReplaceAllString(text, ""))
-	h := hash64(id)
-	if h%2 == 0 {
-		return text
-	}
-	limit := 150 + int(h/2%300)
-	var out []string
-	n := 0
-	for _, p := range strings.Split(text, "\n") {
-		if n >= limit {
-			break
-		}
-		out = append(out, p)
-		n += len(strings.Fields(p))
-	}
-	return strings.Join(out, "\n")
-}
-
-// family names a model's maker (or, for Google, its open and closed
-// lines apart).
-func family(model string) string {
-	m := strings.ToLower(model)
-	has := func(s ...string) bool {
-		for _, x := range s {
-			if strings.Contains(m, x) {
-				return true
-			}
-		}
-		return false
-	}
-	switch {
-	case has("claude"):
-		return "claude"
-	case has("gemma"):
-		return "gemma"
-	case has("gemini"):
-		return "gemini"
-	case has("gpt", "chatgpt", "openai/") || m == "o3" || m == "o4-mini":
-		return "openai"
-	case has("llama"):
-		return "llama"
-	case has("qwen", "qwq"):
-		return "qwen"
-	case has("deepseek"):
-		return "deepseek"
-	case has("mistral", "mixtral", "miqu"):
-		return "mistral"
-	case has("grok"):
-		return "grok"
-	case has("glm"):
-		return "glm"
-	}
-	return "other"
-}
-
 type fitted struct {
 	text  *fasttext.Model
 	model *detect.Model
@@ -290,6 +175,13 @@ func fitAll(A, B, seeds []example, lambda float64, exclude func(example) bool) (
 		return out
 	}
 	A, B = keep(A), keep(B)
+	var fitB []example
+	for _, e := range B {
+		if e.Group != "base-lm" {
+			fitB = append(fitB, e)
+		}
+	}
+	B = fitB
 	tm, err := trainText(A, seeds)
 	if err != nil {
 		return nil, err
@@ -309,14 +201,14 @@ func fitAll(A, B, seeds []example, lambda float64, exclude func(example) bool) (
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, e := range B {
-		if e.group == "web" && len(strings.Fields(e.text)) >= 150 {
+		if e.Group == "web" && len(strings.Fields(e.Text)) >= 150 {
 			fitSet = append(fitSet, withStockCredits(e, rng))
 		}
 	}
 	X := features(det, fitSet)
 	y := make([]float64, len(fitSet))
 	for i, e := range fitSet {
-		if e.machine {
+		if e.Machine {
 			y[i] = 1
 		}
 	}
@@ -350,18 +242,21 @@ func fitAll(A, B, seeds []example, lambda float64, exclude func(example) bool) (
 func trainText(A, seeds []example) (*fasttext.Model, error) {
 	var train []fasttext.Example
 	add := func(e example, times int) error {
-		in, err := detect.ModelInput(detect.NameV2, e.text)
+		in, err := detect.ModelInput(detect.NameV2, e.Text)
 		if err != nil {
 			return err
 		}
 		for k := 0; k < times; k++ {
-			train = append(train, fasttext.Example{Labels: []string{label(e.machine)}, Text: in})
+			train = append(train, fasttext.Example{Labels: []string{label(e.Machine)}, Text: in})
 		}
 		return nil
 	}
 	for _, e := range A {
 		times := 1
-		if e.group == "genre" {
+		switch e.Group {
+		case "base-lm":
+			continue // web-like text from base models: not the detector's target
+		case "genre":
 			times = 3
 		}
 		if err := add(e, times); err != nil {
@@ -394,45 +289,6 @@ func label(machine bool) string {
 	return "human"
 }
 
-func split(key string) byte {
-	h := fnv.New32a()
-	h.Write([]byte(key))
-	switch v := h.Sum32() % 10; {
-	case v < 6:
-		return 'A'
-	case v < 8:
-		return 'B'
-	}
-	return 'C'
-}
-
-type record struct {
-	ID, Text, Label, Source, Model, Kind string
-}
-
-func readJSONL(path string) ([]record, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	var out []record
-	sc := bufio.NewScanner(zr)
-	sc.Buffer(nil, 1<<26)
-	for sc.Scan() {
-		var d record
-		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
-			return nil, fmt.Errorf("read %s: %w", path, err)
-		}
-		out = append(out, d)
-	}
-	return out, sc.Err()
-}
-
 func readSeeds(dir string) ([]example, error) {
 	paths, _ := filepath.Glob(filepath.Join(dir, "*.txt"))
 	sort.Strings(paths)
@@ -445,7 +301,7 @@ func readSeeds(dir string) ([]example, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, example{id: filepath.Base(p), text: string(b), source: "seed", group: "seed", machine: true, key: filepath.Base(p)})
+		out = append(out, example{ID: filepath.Base(p), Text: string(b), Source: "seed", Group: "seed", Machine: true, Key: filepath.Base(p)})
 	}
 	return out, nil
 }
@@ -453,13 +309,13 @@ func readSeeds(dir string) ([]example, error) {
 // chunks cuts a seed story, without its caption and repeated lines, into
 // windows of about n words on paragraph boundaries.
 func chunks(e example, n int) []example {
-	cleaned := clean.Cut(e.text, clean.FindLines(e.text))
+	cleaned := clean.Cut(e.Text, clean.FindLines(e.Text))
 	var out []example
 	var cur []string
 	words := 0
 	flush := func() {
 		if words >= n/2 {
-			out = append(out, example{id: fmt.Sprintf("%s#%d", e.id, len(out)), text: strings.Join(cur, "\n\n"), source: "seed-window", group: "seed", machine: true})
+			out = append(out, example{ID: fmt.Sprintf("%s#%d", e.ID, len(out)), Text: strings.Join(cur, "\n\n"), Source: "seed-window", Group: "seed", Machine: true})
 		}
 		cur, words = nil, 0
 	}
@@ -485,14 +341,14 @@ var newsCredits = []string{"Photo: Getty Images", "A man walks past the building
 // withStockCredits gives a human web page one to three stock credit
 // lines between its paragraphs: a human page with ordinary credits.
 func withStockCredits(e example, rng *rand.Rand) example {
-	paras := strings.Split(e.text, "\n")
+	paras := strings.Split(e.Text, "\n")
 	for k := 1 + rng.IntN(3); k > 0; k-- {
 		at := rng.IntN(len(paras) + 1)
 		paras = append(paras[:at], append([]string{newsCredits[rng.IntN(len(newsCredits))]}, paras[at:]...)...)
 	}
-	e.text = strings.Join(paras, "\n")
-	e.id += "#credits"
-	e.group = "aug-news"
+	e.Text = strings.Join(paras, "\n")
+	e.ID += "#credits"
+	e.Group = "aug-news"
 	return e
 }
 
@@ -501,7 +357,7 @@ func withStockCredits(e example, rng *rand.Rand) example {
 func groupWeights(ex []example) []float64 {
 	n := map[string]float64{}
 	for _, e := range ex {
-		n[e.group]++
+		n[e.Group]++
 	}
 	var classShare [2]float64
 	for g, s := range groupShare {
@@ -518,10 +374,10 @@ func groupWeights(ex []example) []float64 {
 	w := make([]float64, len(ex))
 	for i, e := range ex {
 		c := 0
-		if e.machine {
+		if e.Machine {
 			c = 1
 		}
-		w[i] = total / 2 * groupShare[e.group] / classShare[c] / n[e.group]
+		w[i] = total / 2 * groupShare[e.Group] / classShare[c] / n[e.Group]
 	}
 	return w
 }
@@ -541,7 +397,7 @@ func features(det *detect.Detector, ex []example) [][]float64 {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				sigs := det.Signals(ex[i].text, detect.Prior{})
+				sigs := det.Signals(ex[i].Text, detect.Prior{})
 				row := make([]float64, len(sigs))
 				for j, s := range sigs {
 					row[j] = detect.Transform(detect.TransformOf(detect.NameV2, names[j]), s.Value)
@@ -569,17 +425,17 @@ func chooseThreshold(ex []example, s []float64) float64 {
 		for i, e := range ex {
 			flag := s[i] >= t
 			switch {
-			case e.machine && flag:
+			case e.Machine && flag:
 				tp++
-			case e.machine:
+			case e.Machine:
 				fn++
 			case flag:
 				fp++
 			}
-			if !e.machine {
-				n[e.group]++
+			if !e.Machine {
+				n[e.Group]++
 				if flag {
-					flagged[e.group]++
+					flagged[e.Group]++
 				}
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -83,6 +84,28 @@ func readStats(t *testing.T, dir string) stats {
 	return s
 }
 
+func countContaining(t *testing.T, path, sub string) int {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	b.ReadFrom(zr)
+	n := 0
+	for _, l := range bytes.Split(b.Bytes(), []byte("\n")) {
+		if bytes.Contains(l, []byte(sub)) {
+			n++
+		}
+	}
+	return n
+}
+
 func countLines(t *testing.T, path string) int {
 	t.Helper()
 	f, err := os.Open(path)
@@ -124,8 +147,15 @@ func TestRunSample(t *testing.T) {
 	for _, f := range s.Filters {
 		chain = append(chain, f.Name)
 	}
-	if strings.Join(chain, ",") != "lang_v1,gopher_repetition,gopher_quality,c4_quality,fineweb_quality,slop_v1" {
+	if strings.Join(chain, ",") != "lang_v1,gopher_repetition,gopher_quality,c4_quality,fineweb_quality,slop_v2" {
 		t.Errorf("fineweb preset chain: %v", chain)
+	}
+	// The fineweb preset's detector tags and removes nothing.
+	if f := s.Filters[len(s.Filters)-1]; f.Removed.Docs != 0 {
+		t.Errorf("fineweb preset: slop_v2 removed %d docs, want 0 (tag only)", f.Removed.Docs)
+	}
+	if n := countContaining(t, filepath.Join(out, "kept", "webtext-sample.jsonl.gz"), `"slop_score"`); int64(n) != s.Kept.Docs {
+		t.Errorf("fineweb preset: %d of %d kept docs have slop_score", n, s.Kept.Docs)
 	}
 
 	// Run again: everything resumes, nothing is duplicated.
@@ -335,6 +365,19 @@ func TestContentFarmPreset(t *testing.T) {
 	if bytes.Count(kept, []byte(`"slop_reasons"`)) != 3 {
 		t.Errorf("--tag-only did not tag every doc")
 	}
+
+	// The fineweb preset only tags; --slop-remove makes it remove.
+	out3 := filepath.Join(dir, "out3")
+	if r := winnow(t, nil, "run", "--slop-remove", "--compression", "none", "--out", out3, in); r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	s3 := readStats(t, out3)
+	if f := s3.Filters[len(s3.Filters)-1]; f.Name != "slop_v2" || f.Reasons["slop"] != 2 {
+		t.Errorf("fineweb --slop-remove: %+v", s3.Filters)
+	}
+	if r := winnow(t, nil, "run", "--slop-remove", "--tag-only", "--out", filepath.Join(dir, "out4"), in); r.code != 2 {
+		t.Errorf("--slop-remove --tag-only: exit %d, want 2", r.code)
+	}
 }
 
 func TestScore(t *testing.T) {
@@ -381,5 +424,22 @@ func TestScore(t *testing.T) {
 	}
 	if !strings.Contains(string(out), "FLAGGED") || !strings.Contains(string(out), "⟦") || strings.Contains(string(out), "\033[") {
 		t.Errorf("text format:\n%.500s", out)
+	}
+	// The text model's part in words, with the P(machine) the JSON gives.
+	var js struct {
+		Slop struct {
+			PMachine float64 `json:"p_machine"`
+		}
+	}
+	json.Unmarshal([]byte(winnow(t, nil, "score", seed).stdout), &js)
+	if want := fmt.Sprintf("P(machine) = %.3f", js.Slop.PMachine); !strings.Contains(string(out), want) || !strings.Contains(string(out), "the text model") {
+		t.Errorf("text format does not explain the text model (%q):\n%.1500s", want, out)
+	}
+	// slop_v1 stays available.
+	if r := winnow(t, nil, "score", "--detector", "slop_v1", seed); r.code != 0 || !strings.Contains(r.stdout, "caption_residue") {
+		t.Errorf("--detector slop_v1: exit %d %.300s", r.code, r.stdout)
+	}
+	if r := winnow(t, nil, "score", "--detector", "slop_v9", seed); r.code != 2 {
+		t.Errorf("--detector slop_v9: exit %d, want 2", r.code)
 	}
 }
