@@ -23,19 +23,20 @@ const (
 	SigFragments   = "fragment_cascade"   // runs of three or more one-to-three-word sentences, per 1,000 words
 	SigMoral       = "moral_close"        // moralising sentences among the story's last three (count)
 	SigSlopPhrases = "slop_phrases"       // phrases chat models over-use ("voice barely above a whisper"), per 1,000 words
+	SigShortParas  = "short_paragraphs"   // share of the story's paragraphs of 1 to 30 words (0 under four paragraphs)
 )
 
 var signalNamesV2 = []string{
 	SigAICredit, SigStockCredit, SigRepeated, SigShouted, SigExclaim, SigEllipsis, SigFirstPerson, SigFamily,
 	SigTwist, SigIdiom, SigDrama, SigTitle, SigAssistant, SigScaffold, SigEngagement, SigFragments, SigMoral,
-	SigSlopPhrases, SigModel,
+	SigSlopPhrases, SigShortParas, SigModel,
 }
 
 var transformsV2 = map[string]string{
 	SigAICredit: "log1p", SigStockCredit: "identity", SigRepeated: "log1p", SigShouted: "log1p", SigExclaim: "log1p",
 	SigEllipsis: "log1p", SigFirstPerson: "log1p", SigFamily: "log1p", SigTwist: "log1p", SigIdiom: "log1p",
 	SigDrama: "identity", SigTitle: "identity", SigAssistant: "log1p", SigScaffold: "log1p", SigEngagement: "log1p",
-	SigFragments: "log1p", SigMoral: "log1p", SigSlopPhrases: "log1p", SigModel: "identity",
+	SigFragments: "log1p", SigMoral: "log1p", SigSlopPhrases: "log1p", SigShortParas: "identity", SigModel: "identity",
 }
 
 // index of each v2 signal in the feature vector.
@@ -178,7 +179,30 @@ func extractV2(text string, prior Prior) ([]Signal, string) {
 	frag := sig(SigFragments)
 	frag.Value = per1k(fragmentCascades(units, words, frag, span))
 	moralClose(story, units, words, sig(SigMoral), span)
+	sig(SigShortParas).Value = shortParagraphs(story)
 	return sigs, story
+}
+
+// shortParagraphs returns the share of the story's paragraphs (non-blank
+// lines) that have 1 to 30 words, when it has at least four: the genre's
+// rhythm of short, punchy paragraphs. A text laid out as one block, or
+// in a few, measures 0.
+func shortParagraphs(story string) float64 {
+	n, short := 0, 0
+	for _, l := range strings.Split(story, "\n") {
+		w := countWordsFast(l)
+		if w == 0 {
+			continue
+		}
+		n++
+		if w <= 30 {
+			short++
+		}
+	}
+	if n < 4 {
+		return 0
+	}
+	return float64(short) / float64(n)
 }
 
 // matchPhrases counts the phrases of byFirst in the lower-cased words,

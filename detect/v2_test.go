@@ -183,7 +183,7 @@ func TestFamilyAndFirstPersonV2(t *testing.T) {
 
 // Every v2 signal has a case above, or is computed from ones that do.
 func TestEverySignalTested(t *testing.T) {
-	tested := map[string]bool{SigDrama: true, SigModel: true, SigExclaim: true, SigRepeated: true}
+	tested := map[string]bool{SigDrama: true, SigModel: true, SigExclaim: true, SigRepeated: true, SigShortParas: true}
 	for _, c := range [][]string{{SigAICredit, SigStockCredit, SigEllipsis, SigShouted, SigTwist, SigIdiom, SigSlopPhrases, SigTitle, SigAssistant, SigScaffold, SigEngagement, SigFragments, SigMoral, SigFirstPerson, SigFamily}} {
 		for _, n := range c {
 			tested[n] = true
@@ -200,5 +200,8 @@ func TestRepeatedAndExclamationV2(t *testing.T) {
 	runSigCases(t, []sigCase{
 		{"repeated line", "He left.\n\nA quiet street at night\n\nA quiet street at night\n", SigRepeated, 1, nil},
 		{"exclamations per sentence", "Stop! Now! Please.", SigExclaim, 2.0 / 20, nil},
+		{"short paragraphs", "He left.\n\nI waited all night by the window for him.\n\nNothing.\n\n" + strings.Repeat("word ", 31) + "\n", SigShortParas, 0.75, nil},
+		{"one block is not measured", "He left. I waited. Nothing happened at all.", SigShortParas, 0, nil},
+		{"three paragraphs are not measured", "He left.\n\nI waited.\n\nNothing.", SigShortParas, 0, nil},
 	})
 }

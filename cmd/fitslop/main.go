@@ -273,7 +273,7 @@ func trainText(A, seeds []example) (*fasttext.Model, error) {
 	rng.Shuffle(len(train), func(i, j int) { train[i], train[j] = train[j], train[i] })
 	t0 := time.Now()
 	tm, err := fasttext.TrainSlice(context.Background(), train, fasttext.TrainConfig{
-		Dim: 16, Epoch: 8, LR: 0.3, WordNgrams: 2, MinCount: 3, Bucket: 100000, Minn: 3, Maxn: 5, Seed: 1,
+		Dim: 24, Epoch: 10, LR: 0.3, WordNgrams: 2, MinCount: 3, Bucket: 100000, Minn: 3, Maxn: 5, Seed: 1,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("train text model: %w", err)
