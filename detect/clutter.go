@@ -15,13 +15,13 @@ import (
 type lineKind uint8
 
 const (
-	lineStory     lineKind = iota
-	lineAICredit           // an image generator's credit or caption, a made-up-picture disclaimer, generator metadata
-	lineStock              // a stock library's or news agency's credit or caption
-	lineRepeated           // a copy of the line before it
-	lineClutter            // navigation, related-post teasers, share buttons, bylines, comment headers and comments
-	lineHeadingRe          // (internal) a related-posts heading: the short lines after it are teasers
-	lineCommentsRe         // (internal) a comments heading: the rest of the page is comments
+	lineStory      lineKind = iota
+	lineAICredit            // an image generator's credit or caption, a made-up-picture disclaimer, generator metadata
+	lineStock               // a stock library's or news agency's credit or caption
+	lineRepeated            // a copy of the line before it
+	lineClutter             // navigation, related-post teasers, share buttons, bylines, comment headers and comments
+	lineHeadingRe           // (internal) a related-posts heading: the short lines after it are teasers
+	lineCommentsRe          // (internal) a comments heading: the rest of the page is comments
 )
 
 // pageLine is one classified line: text[Start:End] without its line break.
@@ -65,7 +65,7 @@ var (
 	// Image-generator metadata: prompts and sampler settings.
 	reAIMeta = regexp.MustCompile(`(?i)(negative prompt\s*:|cfg scale\s*:|sampler\s*:|\bsteps\s*:\s*\d+\s*,|--ar \d+:\d+|--v \d|--style raw|model hash\s*:|\bseed\s*:\s*\d{4,})`)
 	// A short line that says its picture was generated.
-	reAILine = regexp.MustCompile(`(?i)^(\W*)(the )?(image|images|photo|photos|picture|pictures|illustration|illustrations|art|artwork|visual|visuals|generated|created|made)\b[^.!?]{0,40}\b(by|with|using|via|from|:)\s+[^.!?]{0,30}\b(ai|a\.i\.)\b`)
+	reAILine  = regexp.MustCompile(`(?i)^(\W*)(the )?(image|images|photo|photos|picture|pictures|illustration|illustrations|art|artwork|visual|visuals|generated|created|made)\b[^.!?]{0,40}\b(by|with|using|via|from|:)\s+[^.!?]{0,30}\b(ai|a\.i\.)\b`)
 	reAIWords = regexp.MustCompile(`(?i)\b(ai[- ]generated|generated (by|with|using) ai|ai[- ]created|created (by|with|using) ai|ai image|ai illustration|made with ai)\b`)
 )
 

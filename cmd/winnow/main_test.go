@@ -168,9 +168,10 @@ func TestRunSample(t *testing.T) {
 		t.Errorf("rerun did not resume: %+v", s2)
 	}
 
-	// Same output with one worker and with --filters spelled out.
+	// Same output with one worker and with --filters spelled out (and
+	// --tag-only, which the preset implies for its detector).
 	out1 := t.TempDir()
-	if r := winnow(t, nil, "run", "--quiet", "--workers", "1", "--filters", strings.Join(chain, ","), "--out", out1, sample); r.code != 0 {
+	if r := winnow(t, nil, "run", "--quiet", "--workers", "1", "--tag-only", "--filters", strings.Join(chain, ","), "--out", out1, sample); r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
 	a, _ := os.ReadFile(filepath.Join(out, "kept", "webtext-sample.jsonl.gz"))
@@ -309,6 +310,32 @@ func seedPaths(t *testing.T) []string {
 }
 
 // seedsJSONL writes the seeds and a human post as a JSONL file.
+// sampleDoc returns the text of a document of the sample corpus.
+func sampleDoc(t *testing.T, id string) string {
+	t.Helper()
+	f, err := os.Open(filepath.Join("..", "..", "testdata", "sample", "webtext-sample.jsonl.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := json.NewDecoder(zr)
+	for dec.More() {
+		var d struct{ ID, Text string }
+		if err := dec.Decode(&d); err != nil {
+			t.Fatal(err)
+		}
+		if d.ID == id {
+			return d.Text
+		}
+	}
+	t.Fatalf("sample has no document %s", id)
+	return ""
+}
+
 func seedsJSONL(t *testing.T, dir string) string {
 	var b bytes.Buffer
 	for _, p := range seedPaths(t) {
@@ -317,7 +344,9 @@ func seedsJSONL(t *testing.T, dir string) string {
 		b.Write(line)
 		b.WriteByte('\n')
 	}
-	line, _ := json.Marshal(map[string]any{"id": "human", "text": "My mom passed away last month and I still can't believe it. I keep picking up my phone to call her. My sister and I cleaned out her apartment on Sunday and I found a box of letters my dad wrote her before they got married. I didn't know he used to write poems."})
+	// A real first-person post about family (Reddit, from the sample corpus).
+	human := sampleDoc(t, "148zbsi")
+	line, _ := json.Marshal(map[string]any{"id": "human", "text": human})
 	b.Write(line)
 	b.WriteByte('\n')
 	path := filepath.Join(dir, "stories.jsonl")
@@ -372,7 +401,8 @@ func TestContentFarmPreset(t *testing.T) {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
 	s3 := readStats(t, out3)
-	if f := s3.Filters[len(s3.Filters)-1]; f.Name != "slop_v2" || f.Reasons["slop"] != 2 {
+	// (fineweb_quality takes one seed first, for its repeated captions.)
+	if f := s3.Filters[len(s3.Filters)-1]; f.Name != "slop_v2" || f.Reasons["slop"] < 1 || s3.Removed.Docs != 2 {
 		t.Errorf("fineweb --slop-remove: %+v", s3.Filters)
 	}
 	if r := winnow(t, nil, "run", "--slop-remove", "--tag-only", "--out", filepath.Join(dir, "out4"), in); r.code != 2 {

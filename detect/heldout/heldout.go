@@ -281,7 +281,7 @@ func chatModel(source string) bool {
 
 type record struct {
 	ID, Text, Label, Source, Model, Kind, Prompt string
-	Metadata                             struct {
+	Metadata                                     struct {
 		Story, Variant string
 		AICaptions     int `json:"ai_captions"`
 		StockCaptions  int `json:"stock_captions"`

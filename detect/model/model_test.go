@@ -109,24 +109,50 @@ func TestPriorFromCleanStage(t *testing.T) {
 	}
 }
 
-func TestHumanStoriesNotFlagged(t *testing.T) {
+// Image sources named inside sentences are not credits.
+func TestSourcesInProseAreNotCredits(t *testing.T) {
 	det := detector(t)
 	for _, text := range []string{
-		// A personal, emotional first-person post (written for this test).
-		"My mom passed away last month and I still can't believe it. I keep picking up my phone to call her. " +
-			"My sister and I cleaned out her apartment on Sunday and I found a box of letters my dad wrote her before they got married. " +
-			"I didn't know he used to write poems. I sat on the floor and cried for an hour. " +
-			"I don't really know why I'm posting this, I guess I just needed to tell someone. Thanks for reading.",
-		"So this happened yesterday. My husband and I have been fighting about money for months and last night he finally admitted he lost our savings on crypto. " +
-			"I'm so angry I can't even look at him. We have two kids and a mortgage. I told him he needs to move out for a while " +
-			"and he said I was overreacting. Am I wrong here? I honestly don't know what to do anymore.",
-		// Mentions of image sources inside sentences are not captions.
-		"I found a photo on Unsplash that looked exactly like my grandmother's house, so I printed it and framed it for my mother. " +
-			"She cried when she opened it. As a Gemini I always overthink gifts, but this one was right.",
+		"I found a photo on Unsplash that looked exactly like my grandmother's house, so I printed it and framed it for my mother.",
+		"As a Gemini I always overthink gifts, but this one was right.",
+		"The agency said the picture came from Getty Images and had been licensed properly.",
 	} {
-		if res := det.Score(text, detect.Prior{}); res.Flagged() {
-			t.Errorf("human story flagged (%.3f, reasons %+v): %.60q", res.Score, res.Reasons, text)
+		for _, r := range det.Score(text, detect.Prior{}).Reasons {
+			if r.Signal == detect.SigAICredit || r.Signal == detect.SigStockCredit {
+				t.Errorf("%q: %s %+v", text, r.Signal, r)
+			}
 		}
+	}
+}
+
+// Real web documents (the sample corpus: Common Crawl pages, news and
+// blog articles, Reddit posts) are rarely flagged.
+func TestWebSampleRarelyFlagged(t *testing.T) {
+	det := detector(t)
+	f, err := os.Open("../../testdata/sample/webtext-sample.jsonl.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := json.NewDecoder(zr)
+	n, flagged := 0, 0
+	for dec.More() {
+		var d struct{ ID, Text string }
+		if err := dec.Decode(&d); err != nil {
+			t.Fatal(err)
+		}
+		n++
+		if res := det.Score(d.Text, detect.Prior{}); res.Flagged() {
+			flagged++
+			t.Logf("flagged %s (%.3f): %.80q", d.ID, res.Score, d.Text)
+		}
+	}
+	if rate := float64(flagged) / float64(n); rate > 0.02 {
+		t.Errorf("%d of %d sample web documents flagged (%.3f > 0.02)", flagged, n, rate)
 	}
 }
 

@@ -24,8 +24,8 @@ func TestV2SeedsFlagged(t *testing.T) {
 		if res.Score < 0.9 || !res.Flagged() {
 			t.Errorf("%s: score %.3f, want >= 0.9 and flagged", name, res.Score)
 		}
-		if len(res.Reasons) == 0 || res.Reasons[0].Signal != detect.SigAICredit {
-			t.Errorf("%s: top reason %+v, want %s", name, res.Reasons, detect.SigAICredit)
+		if len(res.Reasons) < 2 || res.Reasons[0].Signal != detect.SigAICredit && res.Reasons[1].Signal != detect.SigAICredit {
+			t.Errorf("%s: top reasons %+v, want %s among the first two", name, res.Reasons, detect.SigAICredit)
 		}
 		bare := clean.Cut(text, clean.FindLines(text))
 		if res := det.Score(bare, detect.Prior{}); res.Score < 0.9 {
