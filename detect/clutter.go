@@ -55,7 +55,8 @@ var (
 var (
 	// A comment header: "Mary Ellen says:", "Bob said...", "Jane wrote:",
 	// optionally with a date after it.
-	reCommentHeader = regexp.MustCompile(`^[\p{Lu}][\p{L}\p{N}.'’_\- ]{0,40}\s(says|said|wrote|commented|replied)\s*(:|\.\.\.|…)`)
+	// The line holds nothing else: "Then she said: get out" is a story.
+	reCommentHeader = regexp.MustCompile(`^[\p{Lu}][\p{L}\p{N}.'’_\-]*( [\p{L}\p{N}.'’_\-]+){0,3}\s(says|said|wrote|commented|replied)\s*(:|\.\.\.|…)(\s*(on\s+|at\s+)?[\p{L}\p{N} ,:/.-]*\d[\p{L}\p{N} ,:/.-]*)?$`)
 	reCommentCount  = regexp.MustCompile(`(?i)^\d+\s+(comments?|responses?|replies|thoughts on\b.*)$`)
 	// Bylines, dates, tags and the like.
 	reByline = regexp.MustCompile(`(?i)^(by|written by|posted by|posted on|posted in|published|published on|updated|updated on|filed under|tags|tagged|categories|category|last updated|author|photo credit|source)\b[: ]`)
@@ -129,26 +130,29 @@ func classifyLines(text string, found []clean.Line) []pageLine {
 }
 
 // classifyLine classifies one trimmed, non-empty line that the caption
-// stage did not claim.
+// stage did not claim. Each expression runs only on lines that hold one
+// of its literals.
 func classifyLine(t string) lineKind {
 	if len(t) > 400 {
 		return lineStory
 	}
-	l := strings.ToLower(strings.TrimRight(t, ": "))
+	lt := strings.ToLower(t)
+	l := strings.TrimRight(lt, ": ")
 	l = strings.TrimLeft(l, "#*•·-–— ")
 	l = strings.TrimRight(l, "*")
 	if relatedHeadings[l] {
 		return lineHeadingRe
 	}
-	if commentHeadings[l] || reCommentCount.MatchString(l) {
+	if commentHeadings[l] || hasAny(l, "comment", "response", "repl", "thoughts on") && reCommentCount.MatchString(l) {
 		return lineCommentsRe
 	}
 	if clutterLines[l] {
 		return lineClutter
 	}
 	words := countWordsFast(t)
+	aiWord := hasAny(lt, "ai", "a.i.")
 	if words <= 12 {
-		if reCommentHeader.MatchString(t) {
+		if hasAny(lt, "says", "said", "wrote", "commented", "replied") && reCommentHeader.MatchString(t) {
 			return lineCommentsRe
 		}
 		if v, ok := bareSources[strings.Trim(l, "©() ")]; ok {
@@ -157,10 +161,10 @@ func classifyLine(t string) lineKind {
 			}
 			return lineStock
 		}
-		if reAILine.MatchString(t) || reAIWords.MatchString(t) && !endsSentence(t) {
+		if aiWord && (reAILine.MatchString(t) || reAIWords.MatchString(t) && !endsSentence(t)) {
 			return lineAICredit
 		}
-		if reByline.MatchString(t) && words <= 10 || reDate.MatchString(t) {
+		if reByline.MatchString(t) && words <= 10 || strings.ContainsAny(t, "0123456789") && reDate.MatchString(t) {
 			return lineClutter
 		}
 	}
@@ -173,18 +177,27 @@ func classifyLine(t string) lineKind {
 				}
 				return lineStock
 			}
-			if reAILine.MatchString(tail) || reAIWords.MatchString(tail) {
+			if aiWord && (reAILine.MatchString(tail) || reAIWords.MatchString(tail)) {
 				return lineAICredit
 			}
 		}
-		if reTeaserEnd.MatchString(t) {
+		if hasAny(lt, "[…]", "[...]", "read more", "continue reading") && reTeaserEnd.MatchString(t) {
 			return lineClutter
 		}
 	}
-	if reAIMeta.MatchString(t) {
+	if hasAny(lt, "prompt", "cfg", "sampler", "steps", "--ar", "--v", "--style", "model hash", "seed") && reAIMeta.MatchString(t) {
 		return lineAICredit
 	}
 	return lineStory
+}
+
+func hasAny(s string, subs ...string) bool {
+	for _, x := range subs {
+		if strings.Contains(s, x) {
+			return true
+		}
+	}
+	return false
 }
 
 func endsSentence(t string) bool {

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"math"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -156,10 +157,7 @@ func extractV2(text string, prior Prior) ([]Signal, string) {
 	}))
 	idiom.Value = per1k(matchPhrases(lower, words, idiomByFirst, idiom, span, nil))
 	nSlop := matchPhrases(lower, words, slopByFirst, slop, span, nil)
-	for _, m := range reNotXButY.FindAllStringIndex(story, -1) {
-		nSlop++
-		slop.Spans = append(slop.Spans, span(m[0], m[1]))
-	}
+	nSlop += notXButY(story, lower, words, slop, span)
 	slop.Value = per1k(nSlop)
 
 	drama := sig(SigDrama)
@@ -171,9 +169,9 @@ func extractV2(text string, prior Prior) ([]Signal, string) {
 		title.Spans = []Span{span(a, b)}
 	}
 
-	countMatches(story, assistantPatterns, sig(SigAssistant), span)
+	assistantPatterns.count(story, words, lower, sig(SigAssistant), span)
 	countLineMatches(story, scaffoldPatterns, sig(SigScaffold), span)
-	countMatches(story, engagementPatterns, sig(SigEngagement), span)
+	engagementPatterns.count(story, words, lower, sig(SigEngagement), span)
 
 	units := sentenceUnits(story, words)
 	frag := sig(SigFragments)
@@ -252,19 +250,109 @@ func indexPhrases(ps []string) map[string][][]string {
 	return m
 }
 
-// countMatches counts the matches of patterns anywhere in text.
-func countMatches(text string, patterns []*regexp.Regexp, s *Signal, span func(a, b int) Span) {
-	for _, re := range patterns {
-		for _, m := range re.FindAllStringIndex(text, -1) {
+// pattern is a regular expression and the word sequences (lower case)
+// one of which every match contains: the expression runs only on the
+// lines that hold one, which are few.
+type pattern struct {
+	re       *regexp.Regexp
+	triggers []string
+	// lineStart: the trigger must be the first word of its line.
+	lineStart bool
+	// bracket: the pattern matches "[Word …]"; it runs on the lines with a
+	// '[' (triggers unused).
+	bracket bool
+}
+
+func pat(expr string, triggers ...string) pattern {
+	return pattern{re: regexp.MustCompile(expr), triggers: triggers}
+}
+
+// trigger is one entry of a pattern set's index: pattern p fires when the
+// words from a word on are seq.
+type trigger struct {
+	p   int
+	seq []string
+}
+
+// patternSet indexes patterns' triggers by their first word.
+type patternSet struct {
+	patterns []pattern
+	byFirst  map[string][]trigger
+}
+
+func newPatternSet(ps ...pattern) *patternSet {
+	s := &patternSet{patterns: ps, byFirst: map[string][]trigger{}}
+	for i, p := range ps {
+		for _, t := range p.triggers {
+			for _, seq := range phrases(t) {
+				s.byFirst[seq[0]] = append(s.byFirst[seq[0]], trigger{i, seq})
+			}
+		}
+	}
+	return s
+}
+
+// count counts the matches of the set's patterns in the lines of text
+// that hold a trigger. lower are the lower-cased words.
+func (ps *patternSet) count(text string, words []word, lower []string, s *Signal, span func(a, b int) Span) {
+	type hit struct{ p, ls int }
+	var hits []hit
+	lineOf := func(at int) (int, int) {
+		ls := strings.LastIndexByte(text[:at], '\n') + 1
+		le := strings.IndexByte(text[at:], '\n')
+		if le < 0 {
+			return ls, len(text)
+		}
+		return ls, le + at
+	}
+	for i, w := range lower {
+		for _, t := range ps.byFirst[w] {
+			if i+len(t.seq) > len(lower) || !slices.Equal(lower[i:i+len(t.seq)], t.seq) {
+				continue
+			}
+			ls, _ := lineOf(words[i].start)
+			if ps.patterns[t.p].lineStart && strings.IndexFunc(text[ls:words[i].start], unicode.IsLetter) >= 0 {
+				continue
+			}
+			if h := (hit{t.p, ls}); !slices.Contains(hits, h) {
+				hits = append(hits, h)
+			}
+		}
+	}
+	for i, p := range ps.patterns {
+		if !p.bracket {
+			continue
+		}
+		for from := 0; from < len(text); {
+			j := strings.IndexByte(text[from:], '[')
+			if j < 0 {
+				break
+			}
+			ls, le := lineOf(from + j)
+			if h := (hit{i, ls}); !slices.Contains(hits, h) {
+				hits = append(hits, h)
+			}
+			from = le + 1
+		}
+	}
+	slices.SortFunc(hits, func(a, b hit) int {
+		if a.p != b.p {
+			return a.p - b.p
+		}
+		return a.ls - b.ls
+	})
+	for _, h := range hits {
+		_, le := lineOf(h.ls)
+		for _, m := range ps.patterns[h.p].re.FindAllStringIndex(text[h.ls:le], -1) {
 			s.Value++
-			s.Spans = append(s.Spans, span(m[0], m[1]))
+			s.Spans = append(s.Spans, span(h.ls+m[0], h.ls+m[1]))
 		}
 	}
 }
 
 // countLineMatches counts the lines of text (trimmed) that match one of
-// patterns.
-func countLineMatches(text string, patterns []*regexp.Regexp, s *Signal, span func(a, b int) Span) {
+// patterns, whose triggers are line prefixes.
+func countLineMatches(text string, patterns []pattern, s *Signal, span func(a, b int) Span) {
 	for start := 0; start < len(text); {
 		end := strings.IndexByte(text[start:], '\n')
 		if end < 0 {
@@ -275,8 +363,17 @@ func countLineMatches(text string, patterns []*regexp.Regexp, s *Signal, span fu
 		line := text[start:end]
 		t := strings.TrimSpace(line)
 		if t != "" && len(t) < 200 {
-			for _, re := range patterns {
-				if re.MatchString(t) {
+			lt := strings.ToLower(t)
+			bare := strings.TrimLeft(lt, "*# ")
+			for _, p := range patterns {
+				possible := false
+				for _, tr := range p.triggers { // line prefixes, before or after * and #
+					if strings.HasPrefix(lt, tr) || strings.HasPrefix(bare, tr) {
+						possible = true
+						break
+					}
+				}
+				if possible && p.re.MatchString(t) {
 					a := start + strings.Index(line, t)
 					s.Value++
 					s.Spans = append(s.Spans, span(a, a+len(t)))
@@ -286,6 +383,49 @@ func countLineMatches(text string, patterns []*regexp.Regexp, s *Signal, span fu
 		}
 		start = end + 1
 	}
+}
+
+var (
+	pronouns  = set("it", "this", "that", "he", "she", "they", "i")
+	negations = set("wasn't", "wasn’t", "isn't", "isn’t", "weren't", "weren’t", "didn't", "didn’t")
+	pastIs    = set("was", "is", "were", "did")
+)
+
+// notXButY counts the chat models' "It wasn't anger. It was grief." and
+// "It wasn't just a job—it was the job.": a pronoun and a negated verb,
+// at most eight words, a full stop, semicolon or dash, then a pronoun and
+// the verb again.
+func notXButY(text string, lower []string, words []word, s *Signal, span func(a, b int) Span) int {
+	n := 0
+	for k := 0; k+1 < len(lower); k++ {
+		if !pronouns[lower[k]] {
+			continue
+		}
+		after := k + 2
+		switch {
+		case negations[lower[k+1]]:
+		case (lower[k+1] == "was" || lower[k+1] == "is") && k+2 < len(lower) && lower[k+2] == "not":
+			after = k + 3
+		default:
+			continue
+		}
+		for j := after + 1; j+1 < len(lower) && j <= after+8; j++ {
+			gap := text[words[j-1].end:words[j].start]
+			if strings.ContainsAny(gap, "!?\n") {
+				break
+			}
+			if !strings.ContainsAny(gap, ".;—–") {
+				continue
+			}
+			if pronouns[lower[j]] && pastIs[lower[j+1]] {
+				n++
+				s.Spans = append(s.Spans, span(words[k].start, words[j+1].end))
+				k = j + 1
+			}
+			break
+		}
+	}
+	return n
 }
 
 // unit is a sentence, or a line without an end: words [first, last].
@@ -508,36 +648,44 @@ var acronymsV2 = set("UPDATE", "EDIT", "EDITED", "DEAR", "ABBY", "PSA", "FYI", "
 	"IVF", "OBGYN", "OB", "GYN", "NICU", "PTA", "HOA", "LLC", "INC", "CEO", "SAHM", "SAHD", "WFH", "IRL", "DM", "DMs",
 	"PS", "PPS", "NB", "AP", "AFP", "EPA", "REUTERS", "UPI", "CNN", "NBC", "ABC", "CBS", "FOX", "NPR", "PBS", "MSNBC")
 
-var reNotXButY = regexp.MustCompile(`(?i)\b(it|this|that|he|she|they|i)\s+(wasn't|was not|isn't|is not|weren't|wasn’t|isn’t|didn't|didn’t)\s+(just\s+|only\s+)?[^.!?;\n]{1,40}[.;—–]\s*(it|this|that|he|she|they|i)\s+(was|is|were|did)\b`)
-
 var reMoral = regexp.MustCompile(`(?i)^\W*(sometimes\b|some (people|wounds|betrayals|lessons|truths|families|things|secrets|bonds|scars)\b|family (isn't|is not|isn’t|doesn't|doesn’t|is about|means)|blood (doesn't|does not|doesn’t|isn't|isn’t)|karma\b|life has a way|in the end\b|at the end of the day\b|real love\b|true love\b|love (isn't|is not|isn’t|doesn't|doesn’t)|the truth (always|has a way|will|always comes)|betrayal\b|never underestimate|and that'?s (when|how) i (learned|realized)|and that’s (when|how) i (learned|realized)|i learned (that|then)|what goes around|you never know|kindness (is|costs|always)|respect (is|isn't|isn’t)|money (can't|can’t|cannot)|the people (who|closest)|actions speak)|\b(changes you forever|comes around|taught me (that|something)|lesson (i|we)|the real (treasure|inheritance|gift|family)|never really (yours|mine))\b`)
 
-var assistantPatterns = []*regexp.Regexp{
-	regexp.MustCompile(`(?im)^\W*(sure|certainly|absolutely|of course|okay|ok|great|alright)\b[!,.]?\s*[—–-]?\s*(here'?s|here’s|here is|below is|i'?ve|i’ve|i have|let me)\b[^\n]{0,160}`),
-	regexp.MustCompile(`(?im)^\W*here(’s|'s| is) (a|an|the|your|my)\b[^\n]{0,80}\b(version|retelling|rewrite|rewritten|story|draft|take|adaptation|continuation|expanded|revised)\b[^\n]{0,100}`),
-	regexp.MustCompile(`(?i)\b(would you like me to|do you want me to|let me know if you(’d|'d| would) like|if you(’d|'d| would) like,? i can|i can also (make|write|add|adjust|expand|shorten)|feel free to (ask|let me know)|i hope you enjoy(ed)? (this|the) (story|tale|version))\b[^\n]{0,120}`),
-	regexp.MustCompile(`(?i)\bas an ai( language model)?\b`),
-	regexp.MustCompile(`\[(Insert|insert|Your|your|Name|NAME|Character|Title|TITLE)\b[^\]\n]{0,30}\]`),
-	regexp.MustCompile(`(?i)\bword count:?\s*~?\d+`),
+var assistantPatterns = newPatternSet(
+	pattern{re: regexp.MustCompile(`(?im)^\W*(sure|certainly|absolutely|of course|okay|ok|great|alright)\b[!,.]?\s*[—–-]?\s*((here'?s|here’s|here is|below is)\b|(i'?ve|i’ve|i have) (written|rewritten|created|crafted|drafted|expanded|shortened|revised|turned|made)\b)[^\n]{0,160}`),
+		triggers: []string{"sure", "certainly", "absolutely", "of course", "okay", "ok", "great", "alright"}, lineStart: true},
+	pattern{re: regexp.MustCompile(`(?im)^\W*here(’s|'s| is) (a|an|the|your|my)\b[^\n]{0,80}\b(version|retelling|rewrite|rewritten|story|draft|take|adaptation|continuation|expanded|revised)\b[^\n]{0,100}`),
+		triggers: []string{"here's", "here is"}, lineStart: true},
+	pat(`(?i)\b(would you like me to (make|write|add|change|adjust|expand|shorten|continue|turn|give|rewrite|create|tweak|try)|do you want me to (make|write|add|change|adjust|expand|shorten|continue|rewrite)|let me know if you(’d|'d| would) like me to (make|write|add|change|adjust|expand|shorten|continue|rewrite)|if you(’d|'d| would) like,? i can (make|write|add|change|adjust|expand|shorten|continue|rewrite|also)|i can also (make it|write a|add a|adjust the|expand it|shorten it)|i hope you enjoy(ed)? (this|the) (story|tale|version))\b[^\n]{0,120}`,
+		"would you like me to", "do you want me to", "let me know if you", "if you'd like", "if you would like", "i can also", "i hope you enjoy", "i hope you enjoyed"),
+	pat(`(?i)\bas an ai( language model)?\b`, "as an ai"),
+	pattern{re: regexp.MustCompile(`\[(Insert|insert|Your|your|Name|NAME|Character|Title|TITLE)\b[^\]\n]{0,30}\]`), bracket: true},
+	pat(`(?i)\bword count:?\s*~?\d+`, "word count"),
+)
+
+var scaffoldPatterns = []pattern{
+	pat(`(?i)^(\*\*|#{1,4}\s*)?(part|act|chapter|scene|episode)\s+([0-9]+|[ivxlc]+|one|two|three|four|five|six|seven|eight|nine|ten)\b[^\n]{0,60}$`,
+		"part", "act", "chapter", "scene", "episode"),
+	pat(`^\*\*[^*\n]{1,60}\*\*[:.]?$`, "**"),
+	pat(`^\*\*[\p{Lu}][\p{L} .'’-]{0,30}:?\*\*:?\s`, "**"),
+	pat(`(?i)^(\*\*)?(backstory|the backstory|the twist|the reveal|the setup|the set-up|the confrontation|the aftermath|the climax|epilogue|prologue|the ending|resolution|conclusion|title|moral of the story|the lesson|the hook|the beginning|the turning point)\s*(\*\*)?\s*[.:]`,
+		"backstory", "the ", "epilogue", "prologue", "resolution", "conclusion", "title", "moral"),
+	pat(`^#{1,4}\s+\S`, "#"),
 }
 
-var scaffoldPatterns = []*regexp.Regexp{
-	regexp.MustCompile(`(?i)^(\*\*|#{1,4}\s*)?(part|act|chapter|scene|episode)\s+([0-9]+|[ivxlc]+|one|two|three|four|five|six|seven|eight|nine|ten)\b[^\n]{0,60}$`),
-	regexp.MustCompile(`^\*\*[^*\n]{1,60}\*\*[:.]?$`),
-	regexp.MustCompile(`^\*\*[\p{Lu}][\p{L} .'’-]{0,30}:?\*\*:?\s`),
-	regexp.MustCompile(`(?i)^(\*\*)?(backstory|the backstory|the twist|the reveal|the setup|the set-up|the confrontation|the aftermath|the climax|epilogue|prologue|the ending|resolution|conclusion|title|moral of the story|the lesson|the hook|the beginning|the turning point)\s*(\*\*)?\s*[.:]`),
-	regexp.MustCompile(`^#{1,4}\s+\S`),
-}
-
-var engagementPatterns = []*regexp.Regexp{
-	regexp.MustCompile(`(?i)\b(hello|hi|hey),?\s+(dear\s+)?(readers|viewers|everyone|friends|folks|guys|listeners)\b`),
-	regexp.MustCompile(`(?i)\b(subscribe|hit (that |the )?(like|follow|subscribe|share|bell)( button)?|like and share|share this (story|post|video)|follow (us|me|our page|the page|for more)|turn on (post )?notifications)\b`),
-	regexp.MustCompile(`(?i)\b((drop|leave|write) (a|your) comments?|(let me know|tell me|tell us|share|comment) (down )?(in|below in) the comments|in the comments( section)?( below)?|comment below)\b`),
-	regexp.MustCompile(`(?i)\bwhere (you'?re|you’re|you are) (reading|watching|listening) (this )?from\b`),
-	regexp.MustCompile(`(?i)\btell me,? (was i wrong|what you think|honestly)\b`),
-	regexp.MustCompile(`(?i)\bwhat would you (have done|do) (in (my|her|his|their) (place|shoes|position))`),
-	regexp.MustCompile(`(?i)\b(stay tuned|to be continued|part \d+ (is )?(in the comments|coming|below)|before we (move on|continue|begin|start|go on)|if you'?re enjoying (this|the) story)\b`),
-}
+var engagementPatterns = newPatternSet(
+	pat(`(?i)\b(hello|hi|hey),?\s+(dear\s+)?(readers|viewers|everyone|friends|folks|guys|listeners)\b`, "hello", "hi", "hey"),
+	pat(`(?i)\bsubscribe\b`, "subscribe"),
+	pat(`(?i)\bhit (that |the )?(like|follow|subscribe|share|bell)( button)?\b`, "hit"),
+	pat(`(?i)\b(like and share|share this (story|post|video))\b`, "like and share", "share this"),
+	pat(`(?i)\bfollow (us|me|our page|the page|for more)\b`, "follow us", "follow me", "follow our page", "follow the page", "follow for more"),
+	pat(`(?i)\bturn on (post )?notifications\b`, "notifications"),
+	pat(`(?i)\b((drop|leave|write) (a|your) comments?|(let me know|tell me|tell us|share|comment) (down )?(in|below in) the comments|in the comments( section)?( below)?|comment below)\b`, "comment", "comments"),
+	pat(`(?i)\bwhere (you'?re|you’re|you are) (reading|watching|listening) (this )?from\b`, "where you're", "where youre", "where you are"),
+	pat(`(?i)\btell me,? (was i wrong|what you think|honestly)\b`, "tell me was", "tell me what you think", "tell me honestly"),
+	pat(`(?i)\bwhat would you (have done|do) (in (my|her|his|their) (place|shoes|position))`, "what would you"),
+	pat(`(?i)\b(stay tuned|to be continued|part \d+ (is )?(in the comments|coming|below)|before we (move on|continue|begin|start|go on)|if you'?re enjoying (this|the) story)\b`,
+		"stay tuned", "to be continued", "part", "before we", "enjoying"),
+)
 
 // idioms are the bodily reactions the genre reveals with.
 var idiomByFirst = indexPhrases([]string{

@@ -153,6 +153,7 @@ func TestTitleV2(t *testing.T) {
 func TestGenreCuesV2(t *testing.T) {
 	runSigCases(t, []sigCase{
 		{"assistant preface", "Sure! Here's a shorter version of your story that preserves the emotional beats:\n\nI never thought my sister would do it.", SigAssistant, 1, []string{"Sure! Here's a shorter version of your story that preserves the emotional beats:"}},
+		{"assistant rewrite", "Absolutely — I've rewritten it with a stronger twist:\n\nIt began at the wedding.", SigAssistant, 1, nil},
 		{"assistant retelling", "Here's a 1,000-word retelling shaped like a tabloid novella:\n\nIt began at the wedding.", SigAssistant, 1, nil},
 		{"assistant offer", "And that was the end of it.\n\nWould you like me to make it more dramatic or add a title?", SigAssistant, 1, nil},
 		{"not an assistant", "Sure, I'll help you move on Saturday.", SigAssistant, 0, nil},
@@ -204,4 +205,41 @@ func TestRepeatedAndExclamationV2(t *testing.T) {
 		{"one block is not measured", "He left. I waited. Nothing happened at all.", SigShortParas, 0, nil},
 		{"three paragraphs are not measured", "He left.\n\nI waited.\n\nNothing.", SigShortParas, 0, nil},
 	})
+}
+
+func TestEngagementAnchorsAcrossLines(t *testing.T) {
+	// Two anchors of one pattern on different lines, the later one first
+	// in the anchor list: both lines count, once each.
+	text := "Hey guys, I am back.\nThen she said: hello everyone, sit down.\n"
+	if got := v2(text)[SigEngagement].Value; got != 2 {
+		t.Errorf("engagement = %v, want 2", got)
+	}
+}
+
+func TestCommentHeaderIsWholeLine(t *testing.T) {
+	for line, want := range map[string]bool{
+		"Mary Ellen says:": true,
+		"Bob said...":      true,
+		"Jane Doe says: March 3, 2024 at 4:12 pm": true,
+		"Then she said: hello everyone":           false,
+		"My mother said: get out of my house":     false,
+	} {
+		if got := classifyLine(line) == lineCommentsRe; got != want {
+			t.Errorf("%q is a comment header: %v, want %v", line, got, want)
+		}
+	}
+}
+
+func TestAssistantNotHumanOffers(t *testing.T) {
+	for _, text := range []string{
+		"Feel free to share your own inheritance stories below.",
+		"Let me know if you'd like the recipe.",
+		"Would you like me to come over on Sunday, Mum asked.",
+		"Okay, I have one of these. Names changed to protect the living.",
+		"Sure, let me tell you what happened next.",
+	} {
+		if got := v2(text)[SigAssistant].Value; got != 0 {
+			t.Errorf("%q: assistant_leftover = %v, want 0", text, got)
+		}
+	}
 }

@@ -15,7 +15,7 @@
 //  3. Every source is split by a hash of its id (a genre story's two
 //     pages go together): 60% A (text model), 20% B (combiner and
 //     threshold), 20% C (held out, only measured).
-//  4. The fastText text model (words, bigrams and character 3–5-grams,
+//  4. The fastText text model (words, word bigrams and trigrams,
 //     softmax, labels machine/human) is trained on A, in Go, on
 //     detect.ModelInput(text): the story with credit lines and page
 //     clutter masked. Sources: stories-dev (GPT-2 to GPT-4 era machine
@@ -28,8 +28,8 @@
 //     blog pages given stock photo credits (human pages with ordinary
 //     credits, which must stay unflagged).
 //  6. The threshold is chosen on B: the best F1 whose false-positive rate
-//     is at most 1% on Reddit posts, 1% on web text and 2% on credited
-//     news pages.
+//     is at most 0.5% on Reddit posts and on web text, 1% on credited news
+//     pages and on human WritingPrompts stories.
 //  7. Measured on C, and by leave-one-model-family-out (the text model and
 //     combiner refitted without a family's texts, tested on all of them):
 //     detect/model/EVAL.md and detect/model/eval.json, which the tests
@@ -213,7 +213,7 @@ func fitAll(A, B, seeds []example, lambda float64, exclude func(example) bool) (
 		}
 	}
 	w, mean, std := fitLogistic(X, y, groupWeights(fitSet), lambda)
-	m := &detect.Model{Version: detect.NameV2, TextModel: fmt.Sprintf("fastText supervised, dim %d, words + bigrams + char 3-5-grams, softmax, %d words, trained by cmd/fitslop", tm.Dim(), tm.NumWords())}
+	m := &detect.Model{Version: detect.NameV2, TextModel: fmt.Sprintf("fastText supervised, dim %d, words + word bigrams and trigrams, softmax, %d words, trained by cmd/fitslop", tm.Dim(), tm.NumWords())}
 	bias := w[len(w)-1]
 	for i, n := range detect.SignalNames(detect.NameV2) {
 		bias -= w[i] * mean[i] / std[i]
@@ -273,7 +273,7 @@ func trainText(A, seeds []example) (*fasttext.Model, error) {
 	rng.Shuffle(len(train), func(i, j int) { train[i], train[j] = train[j], train[i] })
 	t0 := time.Now()
 	tm, err := fasttext.TrainSlice(context.Background(), train, fasttext.TrainConfig{
-		Dim: 24, Epoch: 10, LR: 0.3, WordNgrams: 2, MinCount: 3, Bucket: 100000, Minn: 3, Maxn: 5, Seed: 1,
+		Dim: 20, Epoch: 12, LR: 0.3, WordNgrams: 3, MinCount: 5, Bucket: 60000, Seed: 1,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("train text model: %w", err)
@@ -415,8 +415,10 @@ func features(det *detect.Detector, ex []example) [][]float64 {
 }
 
 // chooseThreshold picks the best F1 on the machine side whose
-// false-positive rate stays within bounds on Reddit posts (1%), web text
-// (1%) and credited news pages (2%).
+// false-positive rate stays within bounds on Reddit posts (0.5%), web
+// text (0.5%), credited news pages (1%) and human WritingPrompts stories
+// (1%). The bounds are tighter than the targets (2-3% on human pages of
+// the genre's own themes) because those pages are harder than these.
 func chooseThreshold(ex []example, s []float64) float64 {
 	best, bestF1 := 0.5, -1.0
 	for t := 0.30; t < 0.995; t += 0.01 {
@@ -440,7 +442,7 @@ func chooseThreshold(ex []example, s []float64) float64 {
 			}
 		}
 		rate := func(g string) float64 { return flagged[g] / math.Max(n[g], 1) }
-		if rate("reddit") > 0.01 || rate("web") > 0.01 || rate("aug-news") > 0.02 {
+		if rate("reddit") > 0.005 || rate("web") > 0.005 || rate("aug-news") > 0.01 || rate("wp-human") > 0.01 {
 			continue
 		}
 		if f1 := 2 * tp / (2*tp + fp + fn); f1 > bestF1 {
