@@ -258,6 +258,10 @@ func trainText(A, seeds []example) (*fasttext.Model, error) {
 			continue // web-like text from base models: not the detector's target
 		case "genre":
 			times = 3
+		case "old-machine":
+			if !strings.HasPrefix(e.Source, "dolma") {
+				times = 3 // gpt-3.5-turbo and gpt-4 stories, news and abstracts: few, and the older chat style
+			}
 		}
 		if err := add(e, times); err != nil {
 			return nil, err
