@@ -150,9 +150,9 @@ func classifyLine(t string) lineKind {
 		return lineClutter
 	}
 	words := countWordsFast(t)
-	aiWord := hasAny(lt, "ai", "a.i.")
+	aiWord := hasWordAI(lt)
 	if words <= 12 {
-		if hasAny(lt, "says", "said", "wrote", "commented", "replied") && reCommentHeader.MatchString(t) {
+		if hasAny(lt, "says:", "said:", "wrote:", "commented:", "replied:", "says...", "said...", "wrote...", "says…", "said…", "wrote…", "says :", "said :") && reCommentHeader.MatchString(t) {
 			return lineCommentsRe
 		}
 		if v, ok := bareSources[strings.Trim(l, "©() ")]; ok {
@@ -164,7 +164,7 @@ func classifyLine(t string) lineKind {
 		if aiWord && (reAILine.MatchString(t) || reAIWords.MatchString(t) && !endsSentence(t)) {
 			return lineAICredit
 		}
-		if reByline.MatchString(t) && words <= 10 || strings.ContainsAny(t, "0123456789") && reDate.MatchString(t) {
+		if words <= 10 && hasPrefixAny(l, bylineWords) && reByline.MatchString(t) || strings.ContainsAny(t, "0123456789") && reDate.MatchString(t) {
 			return lineClutter
 		}
 	}
@@ -190,6 +190,41 @@ func classifyLine(t string) lineKind {
 	}
 	return lineStory
 }
+
+// bylineWords start the lines reByline matches.
+var bylineWords = []string{"by", "written", "posted", "published", "updated", "filed", "tag", "categor", "last", "author", "photo", "source"}
+
+func hasPrefixAny(s string, prefixes []string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasWordAI reports whether the lower-case line has "ai" or "a.i." as a
+// word of its own (not inside "said" or "again").
+func hasWordAI(l string) bool {
+	if strings.Contains(l, "a.i.") {
+		return true
+	}
+	for i := 0; ; {
+		j := strings.Index(l[i:], "ai")
+		if j < 0 {
+			return false
+		}
+		j += i
+		before := j == 0 || !isASCIILetter(l[j-1])
+		after := j+2 == len(l) || !isASCIILetter(l[j+2])
+		if before && after {
+			return true
+		}
+		i = j + 2
+	}
+}
+
+func isASCIILetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 
 func hasAny(s string, subs ...string) bool {
 	for _, x := range subs {

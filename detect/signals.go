@@ -104,8 +104,9 @@ var asciiWord = func() (t [utf8.RuneSelf]bool) {
 
 // scratch holds per-call buffers.
 type scratch struct {
-	words []word
-	lower []string
+	words   []word
+	lower   []string
+	entries []*entry // slop_v2's lexicon entries of the words
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}

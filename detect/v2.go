@@ -106,8 +106,13 @@ func extractV2(text string, prior Prior) ([]Signal, string) {
 		sc.lower = make([]string, nw)
 	}
 	lower := sc.lower[:nw]
+	if cap(sc.entries) < nw {
+		sc.entries = make([]*entry, nw)
+	}
+	ents := sc.entries[:nw]
 	for i, w := range words {
 		lower[i] = strings.ToLower(story[w.start:w.end])
+		ents[i] = lexicon[lower[i]]
 	}
 
 	shoutedV2(story, words, sig(SigShouted), span)
@@ -140,10 +145,13 @@ func extractV2(text string, prior Prior) ([]Signal, string) {
 	fp, family := sig(SigFirstPerson), sig(SigFamily)
 	nFP, nFam := 0, 0
 	for i, w := range words {
-		if firstPerson[lower[i]] {
+		if ents[i] == nil {
+			continue
+		}
+		if ents[i].firstPerson {
 			nFP++
 		}
-		if familyTerms[lower[i]] {
+		if ents[i].family {
 			nFam++
 			family.Spans = append(family.Spans, span(w.start, w.end))
 		}
@@ -152,11 +160,11 @@ func extractV2(text string, prior Prior) ([]Signal, string) {
 	family.Value = per1k(nFam)
 
 	twist, idiom, slop := sig(SigTwist), sig(SigIdiom), sig(SigSlopPhrases)
-	twist.Value = per1k(matchPhrases(lower, words, twistByFirstV2, twist, span, func(i int) bool {
+	twist.Value = per1k(matchPhrases(lower, words, ents, func(e *entry) [][]string { return e.twist }, twist, span, func(i int) bool {
 		return lower[i] == "reveal" && i > 0 && lower[i-1] == "gender" // a party, not a twist
 	}))
-	idiom.Value = per1k(matchPhrases(lower, words, idiomByFirst, idiom, span, nil))
-	nSlop := matchPhrases(lower, words, slopByFirst, slop, span, nil)
+	idiom.Value = per1k(matchPhrases(lower, words, ents, func(e *entry) [][]string { return e.idiom }, idiom, span, nil))
+	nSlop := matchPhrases(lower, words, ents, func(e *entry) [][]string { return e.slop }, slop, span, nil)
 	nSlop += notXButY(story, lower, words, slop, span)
 	slop.Value = per1k(nSlop)
 
@@ -169,14 +177,14 @@ func extractV2(text string, prior Prior) ([]Signal, string) {
 		title.Spans = []Span{span(a, b)}
 	}
 
-	assistantPatterns.count(story, words, lower, sig(SigAssistant), span)
+	assistantPatterns.count(story, words, lower, ents, sig(SigAssistant), span)
 	countLineMatches(story, scaffoldPatterns, sig(SigScaffold), span)
-	engagementPatterns.count(story, words, lower, sig(SigEngagement), span)
+	engagementPatterns.count(story, words, lower, ents, sig(SigEngagement), span)
 
 	units := sentenceUnits(story, words)
 	frag := sig(SigFragments)
 	frag.Value = per1k(fragmentCascades(units, words, frag, span))
-	moralClose(story, units, words, sig(SigMoral), span)
+	moralClose(lower, units, words, sig(SigMoral), span)
 	sig(SigShortParas).Value = shortParagraphs(story)
 	return sigs, story
 }
@@ -187,7 +195,13 @@ func extractV2(text string, prior Prior) ([]Signal, string) {
 // in a few, measures 0.
 func shortParagraphs(story string) float64 {
 	n, short := 0, 0
-	for _, l := range strings.Split(story, "\n") {
+	for rest := story; rest != ""; {
+		l := rest
+		if i := strings.IndexByte(rest, '\n'); i >= 0 {
+			l, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = ""
+		}
 		w := countWordsFast(l)
 		if w == 0 {
 			continue
@@ -203,13 +217,17 @@ func shortParagraphs(story string) float64 {
 	return float64(short) / float64(n)
 }
 
-// matchPhrases counts the phrases of byFirst in the lower-cased words,
+// matchPhrases counts the phrases list gives each word's entry (those
+// starting with it) in the lower-cased words,
 // longest first and without overlap, and adds their spans to s. skip, if
 // set, vetoes a match starting at word i.
-func matchPhrases(lower []string, words []word, byFirst map[string][][]string, s *Signal, span func(a, b int) Span, skip func(i int) bool) int {
+func matchPhrases(lower []string, words []word, ents []*entry, list func(*entry) [][]string, s *Signal, span func(a, b int) Span, skip func(i int) bool) int {
 	n := 0
 	for i := 0; i < len(lower); i++ {
-		for _, p := range byFirst[lower[i]] { // longest first
+		if ents[i] == nil {
+			continue
+		}
+		for _, p := range list(ents[i]) { // longest first
 			if i+len(p) > len(lower) {
 				continue
 			}
@@ -274,14 +292,16 @@ type trigger struct {
 	seq []string
 }
 
-// patternSet indexes patterns' triggers by their first word.
+// patternSet indexes patterns' triggers by their first word; id is the
+// set's slot in entry.triggers.
 type patternSet struct {
+	id       int
 	patterns []pattern
 	byFirst  map[string][]trigger
 }
 
-func newPatternSet(ps ...pattern) *patternSet {
-	s := &patternSet{patterns: ps, byFirst: map[string][]trigger{}}
+func newPatternSet(id int, ps ...pattern) *patternSet {
+	s := &patternSet{id: id, patterns: ps, byFirst: map[string][]trigger{}}
 	for i, p := range ps {
 		for _, t := range p.triggers {
 			for _, seq := range phrases(t) {
@@ -294,7 +314,7 @@ func newPatternSet(ps ...pattern) *patternSet {
 
 // count counts the matches of the set's patterns in the lines of text
 // that hold a trigger. lower are the lower-cased words.
-func (ps *patternSet) count(text string, words []word, lower []string, s *Signal, span func(a, b int) Span) {
+func (ps *patternSet) count(text string, words []word, lower []string, ents []*entry, s *Signal, span func(a, b int) Span) {
 	type hit struct{ p, ls int }
 	var hits []hit
 	lineOf := func(at int) (int, int) {
@@ -305,8 +325,11 @@ func (ps *patternSet) count(text string, words []word, lower []string, s *Signal
 		}
 		return ls, le + at
 	}
-	for i, w := range lower {
-		for _, t := range ps.byFirst[w] {
+	for i := range lower {
+		if ents[i] == nil {
+			continue
+		}
+		for _, t := range ents[i].triggers[ps.id] {
 			if i+len(t.seq) > len(lower) || !slices.Equal(lower[i:i+len(t.seq)], t.seq) {
 				continue
 			}
@@ -471,8 +494,10 @@ func fragmentCascades(units []unit, words []word, s *Signal, span func(a, b int)
 }
 
 // moralClose counts the moralising sentences among the story's last three
-// sentences of four or more words.
-func moralClose(text string, units []unit, words []word, s *Signal, span func(a, b int) Span) {
+// sentences of four or more words: one that opens like an aphorism
+// ("Sometimes…", "Family isn't…", "Karma…") or holds a moral ("…changes
+// you forever", "…taught me that…").
+func moralClose(lower []string, units []unit, words []word, s *Signal, span func(a, b int) Span) {
 	seen := 0
 	for i := len(units) - 1; i >= 0 && seen < 3; i-- {
 		u := units[i]
@@ -480,12 +505,60 @@ func moralClose(text string, units []unit, words []word, s *Signal, span func(a,
 			continue
 		}
 		seen++
-		a, b := words[u.first].start, words[u.last].end
-		if reMoral.MatchString(text[a:b]) {
+		sent := lower[u.first : u.last+1]
+		moral := false
+		for _, p := range moralOpenings[sent[0]] {
+			if len(p) <= len(sent) && slices.Equal(sent[:len(p)], p) {
+				moral = true
+				break
+			}
+		}
+		for k := 0; k < len(sent) && !moral; k++ {
+			for _, p := range moralPhrases[sent[k]] {
+				if k+len(p) <= len(sent) && slices.Equal(sent[k:k+len(p)], p) {
+					moral = true
+					break
+				}
+			}
+		}
+		if moral {
 			s.Value++
-			s.Spans = append(s.Spans, span(a, b))
+			s.Spans = append(s.Spans, span(words[u.first].start, words[u.last].end))
 		}
 	}
+}
+
+// moralOpenings open a moralising sentence; moralPhrases are morals
+// anywhere in one.
+var (
+	moralOpenings = indexPhrases(expand(
+		"sometimes", "some {people|wounds|betrayals|lessons|truths|families|things|secrets|bonds|scars}",
+		"family {isn't|is not|doesn't|is about|means}", "blood {doesn't|does not|isn't}", "karma",
+		"life has a way", "in the end", "at the end of the day", "real love", "true love",
+		"love {isn't|is not|doesn't}", "the truth {always|has a way|will}", "betrayal", "never underestimate",
+		"and that's {when|how} i {learned|realized}", "i learned {that|then}", "what goes around", "you never know",
+		"kindness {is|costs|always}", "respect {is|isn't}", "money {can't|cannot}", "the people {who|closest}",
+		"actions speak"))
+	moralPhrases = indexPhrases(expand(
+		"changes you forever", "comes around", "taught me {that|something}", "lesson {i|we}",
+		"the real {treasure|inheritance|gift|family}", "never really {yours|mine}"))
+)
+
+// expand expands "a {b|c} d" into "a b d" and "a c d", for every brace.
+func expand(ps ...string) []string {
+	var out []string
+	for _, p := range ps {
+		i := strings.IndexByte(p, '{')
+		if i < 0 {
+			out = append(out, p)
+			continue
+		}
+		j := strings.IndexByte(p[i:], '}') + i
+		for _, alt := range strings.Split(p[i+1:j], "|") {
+			out = append(out, expand(p[:i]+alt+p[j+1:])...)
+		}
+	}
+	return out
 }
 
 // shoutedV2 counts capitalised reveals ("NO. IT CAN'T BE.", "THAT WAS MY
@@ -567,6 +640,9 @@ func excusedCaps(text string, words []word, i, j int) bool {
 // forum headlines ("My Mother-In-Law Won't Stop Visiting. What Do I Do?",
 // "Dear Abby: …", "AITA for …").
 func isGenreTitleV2(line string) bool {
+	if len(line) > 400 {
+		return false // a paragraph, not a title of 45 words or fewer
+	}
 	line = strings.TrimSpace(strings.Trim(line, "*#"))
 	ws := scanWords(line, nil)
 	if len(ws) < 4 || len(ws) > 45 {
@@ -648,9 +724,8 @@ var acronymsV2 = set("UPDATE", "EDIT", "EDITED", "DEAR", "ABBY", "PSA", "FYI", "
 	"IVF", "OBGYN", "OB", "GYN", "NICU", "PTA", "HOA", "LLC", "INC", "CEO", "SAHM", "SAHD", "WFH", "IRL", "DM", "DMs",
 	"PS", "PPS", "NB", "AP", "AFP", "EPA", "REUTERS", "UPI", "CNN", "NBC", "ABC", "CBS", "FOX", "NPR", "PBS", "MSNBC")
 
-var reMoral = regexp.MustCompile(`(?i)^\W*(sometimes\b|some (people|wounds|betrayals|lessons|truths|families|things|secrets|bonds|scars)\b|family (isn't|is not|isn’t|doesn't|doesn’t|is about|means)|blood (doesn't|does not|doesn’t|isn't|isn’t)|karma\b|life has a way|in the end\b|at the end of the day\b|real love\b|true love\b|love (isn't|is not|isn’t|doesn't|doesn’t)|the truth (always|has a way|will|always comes)|betrayal\b|never underestimate|and that'?s (when|how) i (learned|realized)|and that’s (when|how) i (learned|realized)|i learned (that|then)|what goes around|you never know|kindness (is|costs|always)|respect (is|isn't|isn’t)|money (can't|can’t|cannot)|the people (who|closest)|actions speak)|\b(changes you forever|comes around|taught me (that|something)|lesson (i|we)|the real (treasure|inheritance|gift|family)|never really (yours|mine))\b`)
 
-var assistantPatterns = newPatternSet(
+var assistantPatterns = newPatternSet(0,
 	pattern{re: regexp.MustCompile(`(?im)^\W*(sure|certainly|absolutely|of course|okay|ok|great|alright)\b[!,.]?\s*[—–-]?\s*((here'?s|here’s|here is|below is)\b|(i'?ve|i’ve|i have) (written|rewritten|created|crafted|drafted|expanded|shortened|revised|turned|made)\b)[^\n]{0,160}`),
 		triggers: []string{"sure", "certainly", "absolutely", "of course", "okay", "ok", "great", "alright"}, lineStart: true},
 	pattern{re: regexp.MustCompile(`(?im)^\W*here(’s|'s| is) (a|an|the|your|my)\b[^\n]{0,80}\b(version|retelling|rewrite|rewritten|story|draft|take|adaptation|continuation|expanded|revised)\b[^\n]{0,100}`),
@@ -672,7 +747,7 @@ var scaffoldPatterns = []pattern{
 	pat(`^#{1,4}\s+\S`, "#"),
 }
 
-var engagementPatterns = newPatternSet(
+var engagementPatterns = newPatternSet(1,
 	pat(`(?i)\b(hello|hi|hey),?\s+(dear\s+)?(readers|viewers|everyone|friends|folks|guys|listeners)\b`, "hello", "hi", "hey"),
 	pat(`(?i)\bsubscribe\b`, "subscribe"),
 	pat(`(?i)\bhit (that |the )?(like|follow|subscribe|share|bell)( button)?\b`, "hit"),
@@ -684,7 +759,7 @@ var engagementPatterns = newPatternSet(
 	pat(`(?i)\btell me,? (was i wrong|what you think|honestly)\b`, "tell me was", "tell me what you think", "tell me honestly"),
 	pat(`(?i)\bwhat would you (have done|do) (in (my|her|his|their) (place|shoes|position))`, "what would you"),
 	pat(`(?i)\b(stay tuned|to be continued|part \d+ (is )?(in the comments|coming|below)|before we (move on|continue|begin|start|go on)|if you'?re enjoying (this|the) story)\b`,
-		"stay tuned", "to be continued", "part", "before we", "enjoying"),
+		"stay tuned", "to be continued", "part 1", "part 2", "part 3", "part 4", "part 5", "part 6", "part 7", "part 8", "part 9", "part 10", "before we", "enjoying"),
 )
 
 // idioms are the bodily reactions the genre reveals with.
@@ -729,4 +804,45 @@ var slopByFirst = func() map[string][][]string {
 		}
 	}
 	return indexPhrases(ps)
+}()
+
+// entry is what slop_v2 knows of one lower-case word: every list that
+// starts with it, so that each word of a text costs one map lookup.
+type entry struct {
+	firstPerson, family bool
+	twist, idiom, slop  [][]string
+	triggers            [2][]trigger // assistantPatterns, engagementPatterns
+}
+
+var lexicon = func() map[string]*entry {
+	m := map[string]*entry{}
+	get := func(w string) *entry {
+		e := m[w]
+		if e == nil {
+			e = &entry{}
+			m[w] = e
+		}
+		return e
+	}
+	for w := range firstPerson {
+		get(w).firstPerson = true
+	}
+	for w := range familyTerms {
+		get(w).family = true
+	}
+	for w, ps := range twistByFirstV2 {
+		get(w).twist = ps
+	}
+	for w, ps := range idiomByFirst {
+		get(w).idiom = ps
+	}
+	for w, ps := range slopByFirst {
+		get(w).slop = ps
+	}
+	for _, set := range []*patternSet{assistantPatterns, engagementPatterns} {
+		for w, ts := range set.byFirst {
+			get(w).triggers[set.id] = ts
+		}
+	}
+	return m
 }()
