@@ -63,8 +63,6 @@ var (
 	reDate   = regexp.MustCompile(`(?i)^((mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?((jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{4}|\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}|\d+\s+(minutes?|hours?|days?|weeks?|months?|years?)\s+ago)\b`)
 	// A teaser: a line that ends in a "read more" link.
 	reTeaserEnd = regexp.MustCompile(`(?i)(\[…\]|\[\.\.\.\]|read more\s*[»›>]*|continue reading\s*[»›>]*)$`)
-	// Image-generator metadata: prompts and sampler settings.
-	reAIMeta = regexp.MustCompile(`(?i)(negative prompt\s*:|cfg scale\s*:|sampler\s*:|\bsteps\s*:\s*\d+\s*,|--ar \d+:\d+|--v \d|--style raw|model hash\s*:|\bseed\s*:\s*\d{4,})`)
 	// A short line that says its picture was generated.
 	reAILine  = regexp.MustCompile(`(?i)^(\W*)(the )?(image|images|photo|photos|picture|pictures|illustration|illustrations|art|artwork|visual|visuals|generated|created|made)\b[^.!?]{0,40}\b(by|with|using|via|from|:)\s+[^.!?]{0,30}\b(ai|a\.i\.)\b`)
 	reAIWords = regexp.MustCompile(`(?i)\b(ai[- ]generated|generated (by|with|using) ai|ai[- ]created|created (by|with|using) ai|ai image|ai illustration|made with ai)\b`)
@@ -136,6 +134,13 @@ func classifyLine(t string) lineKind {
 	if len(t) > 400 {
 		return lineStory
 	}
+	words := countWordsFast(t)
+	if words > 25 {
+		if aiMetaLine(t) {
+			return lineAICredit
+		}
+		return lineStory
+	}
 	lt := strings.ToLower(t)
 	l := strings.TrimRight(lt, ": ")
 	l = strings.TrimLeft(l, "#*•·-–— ")
@@ -149,7 +154,6 @@ func classifyLine(t string) lineKind {
 	if clutterLines[l] {
 		return lineClutter
 	}
-	words := countWordsFast(t)
 	aiWord := hasWordAI(lt)
 	if words <= 12 {
 		if hasAny(lt, "says:", "said:", "wrote:", "commented:", "replied:", "says...", "said...", "wrote...", "says…", "said…", "wrote…", "says :", "said :") && reCommentHeader.MatchString(t) {
@@ -168,27 +172,49 @@ func classifyLine(t string) lineKind {
 			return lineClutter
 		}
 	}
-	if words <= 25 {
-		if i := strings.LastIndexAny(t, "|/"); i > 0 {
-			tail := strings.TrimSpace(t[i+1:])
-			if v, ok := bareSources[strings.ToLower(tail)]; ok {
-				if v {
-					return lineAICredit
-				}
-				return lineStock
-			}
-			if aiWord && (reAILine.MatchString(tail) || reAIWords.MatchString(tail)) {
+	if i := strings.LastIndexAny(t, "|/"); i > 0 {
+		tail := strings.TrimSpace(t[i+1:])
+		if v, ok := bareSources[strings.ToLower(tail)]; ok {
+			if v {
 				return lineAICredit
 			}
+			return lineStock
 		}
-		if hasAny(lt, "[…]", "[...]", "read more", "continue reading") && reTeaserEnd.MatchString(t) {
-			return lineClutter
+		if aiWord && (reAILine.MatchString(tail) || reAIWords.MatchString(tail)) {
+			return lineAICredit
 		}
 	}
-	if hasAny(lt, "prompt", "cfg", "sampler", "steps", "--ar", "--v", "--style", "model hash", "seed") && reAIMeta.MatchString(t) {
+	if hasAny(lt, "[…]", "[...]", "read more", "continue reading") && reTeaserEnd.MatchString(t) {
+		return lineClutter
+	}
+	if aiMetaLine(t) {
 		return lineAICredit
 	}
 	return lineStory
+}
+
+// aiMetaKeys are the keys of an image generator's settings line
+// ("Negative prompt: blurry, Steps: 30, Sampler: Euler a, CFG scale: 7").
+var aiMetaKeys = set("negative prompt", "steps", "sampler", "cfg scale", "model hash")
+
+// aiMetaLine reports whether t is an image generator's metadata: its
+// settings ("Steps: 30, Sampler: …"), Midjourney's parameters ("--ar
+// 16:9 --v 6"), or a "Prompt:"/"Seed:" line that has settings too.
+func aiMetaLine(t string) bool {
+	if strings.Contains(t, "--ar ") || strings.Contains(t, "--v ") || strings.Contains(t, "--style ") {
+		return true
+	}
+	k := strings.IndexByte(t, ':')
+	if k < 0 || k > 20 {
+		return false
+	}
+	switch key := strings.ToLower(strings.TrimSpace(t[:k])); {
+	case aiMetaKeys[key]:
+		return true
+	case key == "prompt" || key == "seed":
+		return hasAny(t, "Steps:", "Sampler:", "CFG", "Seed:", "Negative prompt")
+	}
+	return false
 }
 
 // bylineWords start the lines reByline matches.

@@ -55,6 +55,18 @@ type signalSet struct {
 	names      []string
 	transforms map[string]string
 	extract    func(text string, prior Prior) ([]Signal, string)
+	// inputBytes bounds what the learned model reads of the extracted
+	// text (0: ModelInputBytes).
+	inputBytes int
+}
+
+// modelText cuts the extracted text to what the version's learned model
+// reads.
+func (s *signalSet) modelText(text string) string {
+	if s.inputBytes > 0 {
+		return truncateAt(text, s.inputBytes)
+	}
+	return text
 }
 
 // sets are the detector versions: slop_v1 is kept as it was fitted, for
@@ -65,7 +77,7 @@ var sets = map[string]*signalSet{
 		SigFirstPerson: "log1p", SigFamily: "log1p", SigTwist: "log1p", SigDrama: "identity", SigTitle: "identity",
 		SigModel: "identity",
 	}},
-	NameV2: {version: NameV2, names: signalNamesV2, extract: extractV2, transforms: transformsV2},
+	NameV2: {version: NameV2, names: signalNamesV2, extract: extractV2, transforms: transformsV2, inputBytes: 3000},
 }
 
 func setOf(version string) (*signalSet, error) {
@@ -133,13 +145,17 @@ func NormalizeForModel(s string) string {
 // ModelInputBytes bounds the text the text model reads.
 const ModelInputBytes = 6000
 
-func truncateForModel(s string) string {
-	if len(s) <= ModelInputBytes {
+func truncateForModel(s string) string { return truncateAt(s, ModelInputBytes) }
+
+// truncateAt cuts s to at most n bytes, at a space when there is one in
+// its second half.
+func truncateAt(s string, n int) string {
+	if len(s) <= n {
 		return s
 	}
-	cut := strings.LastIndexAny(s[:ModelInputBytes], " \n\t")
-	if cut < ModelInputBytes/2 {
-		cut = ModelInputBytes
+	cut := strings.LastIndexAny(s[:n], " \n\t")
+	if cut < n/2 {
+		cut = n
 		for cut > 0 && !utf8.RuneStart(s[cut]) {
 			cut--
 		}
@@ -287,5 +303,5 @@ func ModelInput(version, text string) (string, error) {
 		return "", err
 	}
 	_, story := set.extract(text, Prior{})
-	return NormalizeForModel(story), nil
+	return NormalizeForModel(set.modelText(story)), nil
 }

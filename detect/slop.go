@@ -125,7 +125,7 @@ func (d *Detector) Threshold() float64 { return d.cfg.Threshold }
 // Signals measures every signal of text, the learned model's included.
 func (d *Detector) Signals(text string, prior Prior) []Signal {
 	sigs, modelText := d.set.extract(text, prior)
-	logit, p := machineLogit(d.text, modelText)
+	logit, p := machineLogit(d.text, d.set.modelText(modelText))
 	sigs[len(sigs)-1].Value = logit
 	if d.set.version == NameV2 {
 		gateStock(sigs, p)

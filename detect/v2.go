@@ -185,30 +185,24 @@ func extractV2(text string, prior Prior) ([]Signal, string) {
 	frag := sig(SigFragments)
 	frag.Value = per1k(fragmentCascades(units, words, frag, span))
 	moralClose(lower, units, words, sig(SigMoral), span)
-	sig(SigShortParas).Value = shortParagraphs(story)
+	sig(SigShortParas).Value = shortParagraphs(story, words)
 	return sigs, story
 }
 
-// shortParagraphs returns the share of the story's paragraphs (non-blank
-// lines) that have 1 to 30 words, when it has at least four: the genre's
-// rhythm of short, punchy paragraphs. A text laid out as one block, or
-// in a few, measures 0.
-func shortParagraphs(story string) float64 {
-	n, short := 0, 0
-	for rest := story; rest != ""; {
-		l := rest
-		if i := strings.IndexByte(rest, '\n'); i >= 0 {
-			l, rest = rest[:i], rest[i+1:]
-		} else {
-			rest = ""
-		}
-		w := countWordsFast(l)
-		if w == 0 {
-			continue
-		}
-		n++
-		if w <= 30 {
-			short++
+// shortParagraphs returns the share of the story's paragraphs (lines
+// with words) that have 1 to 30 words, when it has at least four: the
+// genre's rhythm of short, punchy paragraphs. A text laid out as one
+// block, or in a few, measures 0.
+func shortParagraphs(story string, words []word) float64 {
+	n, short, inLine := 0, 0, 0
+	for i := range words {
+		inLine++
+		if i+1 == len(words) || strings.IndexByte(story[words[i].end:words[i+1].start], '\n') >= 0 {
+			n++
+			if inLine <= 30 {
+				short++
+			}
+			inLine = 0
 		}
 	}
 	if n < 4 {
@@ -386,12 +380,11 @@ func countLineMatches(text string, patterns []pattern, s *Signal, span func(a, b
 		line := text[start:end]
 		t := strings.TrimSpace(line)
 		if t != "" && len(t) < 200 {
-			lt := strings.ToLower(t)
-			bare := strings.TrimLeft(lt, "*# ")
+			bare := strings.TrimLeft(t, "*# ")
 			for _, p := range patterns {
 				possible := false
 				for _, tr := range p.triggers { // line prefixes, before or after * and #
-					if strings.HasPrefix(lt, tr) || strings.HasPrefix(bare, tr) {
+					if hasPrefixFold(t, tr) || hasPrefixFold(bare, tr) {
 						possible = true
 						break
 					}
@@ -449,6 +442,10 @@ func notXButY(text string, lower []string, words []word, s *Signal, span func(a,
 		}
 	}
 	return n
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
 // unit is a sentence, or a line without an end: words [first, last].
@@ -748,13 +745,15 @@ var scaffoldPatterns = []pattern{
 }
 
 var engagementPatterns = newPatternSet(1,
-	pat(`(?i)\b(hello|hi|hey),?\s+(dear\s+)?(readers|viewers|everyone|friends|folks|guys|listeners)\b`, "hello", "hi", "hey"),
+	pat(`(?i)\b(hello|hi|hey),?\s+(dear\s+)?(readers|viewers|everyone|friends|folks|guys|listeners)\b`,
+		expand("{hello|hi|hey} {dear|readers|viewers|everyone|friends|folks|guys|listeners}")...),
 	pat(`(?i)\bsubscribe\b`, "subscribe"),
-	pat(`(?i)\bhit (that |the )?(like|follow|subscribe|share|bell)( button)?\b`, "hit"),
+	pat(`(?i)\bhit (that |the )?(like|follow|subscribe|share|bell)( button)?\b`, expand("hit {that|the|like|follow|subscribe|share|bell}")...),
 	pat(`(?i)\b(like and share|share this (story|post|video))\b`, "like and share", "share this"),
 	pat(`(?i)\bfollow (us|me|our page|the page|for more)\b`, "follow us", "follow me", "follow our page", "follow the page", "follow for more"),
 	pat(`(?i)\bturn on (post )?notifications\b`, "notifications"),
-	pat(`(?i)\b((drop|leave|write) (a|your) comments?|(let me know|tell me|tell us|share|comment) (down )?(in|below in) the comments|in the comments( section)?( below)?|comment below)\b`, "comment", "comments"),
+	pat(`(?i)\b((drop|leave|write) (a|your) comments?|(let me know|tell me|tell us|share|comment) (down )?(in|below in) the comments|in the comments( section)?( below)?|comment below)\b`,
+		expand("{a|your|the} {comment|comments}", "comment below")...),
 	pat(`(?i)\bwhere (you'?re|you’re|you are) (reading|watching|listening) (this )?from\b`, "where you're", "where youre", "where you are"),
 	pat(`(?i)\btell me,? (was i wrong|what you think|honestly)\b`, "tell me was", "tell me what you think", "tell me honestly"),
 	pat(`(?i)\bwhat would you (have done|do) (in (my|her|his|their) (place|shoes|position))`, "what would you"),
