@@ -61,6 +61,9 @@ var (
 	// Bylines, dates, tags and the like.
 	reByline = regexp.MustCompile(`(?i)^(by|written by|posted by|posted on|posted in|published|published on|updated|updated on|filed under|tags|tagged|categories|category|last updated|author|photo credit|source)\b[: ]`)
 	reDate   = regexp.MustCompile(`(?i)^((mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?((jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{4}|\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}|\d+\s+(minutes?|hours?|days?|weeks?|months?|years?)\s+ago)\b`)
+	// A date anywhere: a short line holding one ("News 26/04/2025 10:17")
+	// is a dateline.
+	reDateIn = regexp.MustCompile(`(?i)\b((jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{4}|\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4})\b`)
 	// A teaser: a line that ends in a "read more" link.
 	reTeaserEnd = regexp.MustCompile(`(?i)(\[…\]|\[\.\.\.\]|read more\s*[»›>]*|continue reading\s*[»›>]*)$`)
 	// A short line that says its picture was generated.
@@ -168,7 +171,8 @@ func classifyLine(t string) lineKind {
 		if aiWord && (reAILine.MatchString(t) || reAIWords.MatchString(t) && !endsSentence(t)) {
 			return lineAICredit
 		}
-		if words <= 10 && hasPrefixAny(l, bylineWords) && reByline.MatchString(t) || strings.ContainsAny(t, "0123456789") && reDate.MatchString(t) {
+		if words <= 10 && hasPrefixAny(l, bylineWords) && reByline.MatchString(t) ||
+			strings.ContainsAny(t, "0123456789") && (reDate.MatchString(t) || words <= 6 && reDateIn.MatchString(t)) {
 			return lineClutter
 		}
 	}

@@ -51,6 +51,8 @@ func (r Reason) Explain() string {
 		what = fmt.Sprintf("%.1f phrases chat models over-use (\"voice barely above a whisper\", \"It wasn't anger. It was grief.\") per 1,000 words", v)
 	case SigShortParas:
 		what = fmt.Sprintf("%.0f%% of the story's paragraphs are 30 words or fewer: the genre's short, punchy rhythm", 100*v)
+	case SigIntro:
+		what = fmt.Sprintf("the narrator introduces herself or himself by name and age (\"My name is Emily, and I'm 28\"), %s", plural(v, "time", "times"))
 	case SigModel:
 		p := 1 / (1 + math.Exp(-v))
 		verdict := "cannot tell"

@@ -25,19 +25,20 @@ const (
 	SigMoral       = "moral_close"        // moralising sentences among the story's last three (count)
 	SigSlopPhrases = "slop_phrases"       // phrases chat models over-use ("voice barely above a whisper"), per 1,000 words
 	SigShortParas  = "short_paragraphs"   // share of the story's paragraphs of 1 to 30 words (0 under four paragraphs)
+	SigIntro       = "narrator_intro"     // "My name is Emily, and I'm 28": the narrator's name and age (count)
 )
 
 var signalNamesV2 = []string{
 	SigAICredit, SigStockCredit, SigRepeated, SigShouted, SigExclaim, SigEllipsis, SigFirstPerson, SigFamily,
 	SigTwist, SigIdiom, SigDrama, SigTitle, SigAssistant, SigScaffold, SigEngagement, SigFragments, SigMoral,
-	SigSlopPhrases, SigShortParas, SigModel,
+	SigSlopPhrases, SigShortParas, SigIntro, SigModel,
 }
 
 var transformsV2 = map[string]string{
 	SigAICredit: "log1p", SigStockCredit: "identity", SigRepeated: "log1p", SigShouted: "log1p", SigExclaim: "log1p",
 	SigEllipsis: "log1p", SigFirstPerson: "log1p", SigFamily: "log1p", SigTwist: "log1p", SigIdiom: "log1p",
 	SigDrama: "identity", SigTitle: "identity", SigAssistant: "log1p", SigScaffold: "log1p", SigEngagement: "log1p",
-	SigFragments: "log1p", SigMoral: "log1p", SigSlopPhrases: "log1p", SigShortParas: "identity", SigModel: "identity",
+	SigFragments: "log1p", SigMoral: "log1p", SigSlopPhrases: "log1p", SigShortParas: "identity", SigIntro: "log1p", SigModel: "identity",
 }
 
 // index of each v2 signal in the feature vector.
@@ -172,10 +173,11 @@ func extractV2(text string, prior Prior) ([]Signal, string) {
 	drama.Value = math.Sqrt(fp.Value) * math.Log1p(family.Value) * math.Log1p(twist.Value+idiom.Value)
 
 	title := sig(SigTitle)
-	if a, b, ok := firstLine(story); ok && isGenreTitleV2(story[a:b]) {
+	if a, b, ok := titleLine(story); ok {
 		title.Value = 1
 		title.Spans = []Span{span(a, b)}
 	}
+	narratorIntro(lower, words, sig(SigIntro), span)
 
 	assistantPatterns.count(story, words, lower, ents, sig(SigAssistant), span)
 	countLineMatches(story, scaffoldPatterns, sig(SigScaffold), span)
@@ -630,6 +632,84 @@ func excusedCaps(text string, words []word, i, j int) bool {
 	return false
 }
 
+// titleLine returns the first of the story's first three non-blank lines
+// that is a genre title, looking past short lines only (six words or
+// fewer): pages put a kicker, a category or a date above the title that
+// the masking did not catch.
+func titleLine(story string) (int, int, bool) {
+	for start, n := 0, 0; start < len(story) && n < 3; {
+		end := strings.IndexByte(story[start:], '\n')
+		if end < 0 {
+			end = len(story)
+		} else {
+			end += start
+		}
+		if line := strings.TrimSpace(story[start:end]); line != "" {
+			if isGenreTitleV2(line) {
+				return start, end, true
+			}
+			if countWordsFast(line) > 6 {
+				break // prose, not a kicker or dateline above a title
+			}
+			n++
+		}
+		start = end + 1
+	}
+	return 0, 0, false
+}
+
+// narratorIntro counts the genre's introductions of the narrator by name
+// and age: "My name is Emily, and I'm 28", "My name's Rachel, I'm 29":
+// "my name is" or "my name's", then within eight words "I'm" or "I am"
+// and a number (digits or a number word).
+func narratorIntro(lower []string, words []word, s *Signal, span func(a, b int) Span) {
+	for i := 0; i+2 < len(lower); i++ {
+		if lower[i] != "my" {
+			continue
+		}
+		next := i + 1
+		switch {
+		case lower[i+1] == "name's" || lower[i+1] == "name’s":
+			next = i + 2
+		case lower[i+1] == "name" && lower[i+2] == "is":
+			next = i + 3
+		default:
+			continue
+		}
+		for j := next; j < len(lower) && j < next+8; j++ {
+			k := j + 1
+			switch {
+			case lower[j] == "i'm" || lower[j] == "i’m":
+			case lower[j] == "i" && j+1 < len(lower) && lower[j+1] == "am":
+				k = j + 2
+			default:
+				continue
+			}
+			if k < len(lower) && isAge(lower[k]) {
+				s.Value++
+				s.Spans = append(s.Spans, span(words[i].start, words[k].end))
+				i = k
+			}
+			break
+		}
+	}
+}
+
+// isAge reports whether w is an age: 13 to 99 in digits, or a number
+// word from thirteen up ("twenty-nine", "forty").
+func isAge(w string) bool {
+	if len(w) == 2 && w[0] >= '1' && w[0] <= '9' && w[1] >= '0' && w[1] <= '9' {
+		return w >= "13"
+	}
+	for _, p := range []string{"thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+		"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"} {
+		if strings.HasPrefix(w, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // isGenreTitleV2 recognises the genre's titles: first-person twists ("I
 // Forced Him to Leave… But He Left Everything Behind for Me"), third-person
 // tabloid ones ("Rich Groom's Mother Mocked the Bride's Dad — Then He
@@ -681,7 +761,7 @@ func isGenreTitleV2(line string) bool {
 	firstPersonStart := strings.HasPrefix(l, "i ") || strings.HasPrefix(l, "i'") || strings.HasPrefix(l, "i’") ||
 		strings.HasPrefix(l, "my ") || strings.HasPrefix(l, "we ") || strings.HasPrefix(l, "our ")
 	narrative := firstPersonStart || pastVerb(l)
-	return strong && (titleCase || hookPunct) || titleCase && narrative && (hookPunct || hookWord)
+	return strong && (titleCase || hookPunct) || titleCase && narrative && hookPunct || titleCase && firstPersonStart && hookWord
 }
 
 // pastVerb reports whether l has a word ending in "ed" of five letters or
@@ -720,7 +800,6 @@ var acronymsV2 = set("UPDATE", "EDIT", "EDITED", "DEAR", "ABBY", "PSA", "FYI", "
 	"SMH", "OP", "AMA", "ADHD", "OCD", "PTSD", "CPS", "TIL", "NSFW", "TW", "CW", "ETA", "RSVP", "BBQ", "SUV", "MRI",
 	"IVF", "OBGYN", "OB", "GYN", "NICU", "PTA", "HOA", "LLC", "INC", "CEO", "SAHM", "SAHD", "WFH", "IRL", "DM", "DMs",
 	"PS", "PPS", "NB", "AP", "AFP", "EPA", "REUTERS", "UPI", "CNN", "NBC", "ABC", "CBS", "FOX", "NPR", "PBS", "MSNBC")
-
 
 var assistantPatterns = newPatternSet(0,
 	pattern{re: regexp.MustCompile(`(?im)^\W*(sure|certainly|absolutely|of course|okay|ok|great|alright)\b[!,.]?\s*[—–-]?\s*((here'?s|here’s|here is|below is)\b|(i'?ve|i’ve|i have) (written|rewritten|created|crafted|drafted|expanded|shortened|revised|turned|made)\b)[^\n]{0,160}`),

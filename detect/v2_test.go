@@ -146,6 +146,7 @@ func TestTitleV2(t *testing.T) {
 		}
 	}
 	runSigCases(t, []sigCase{
+		{"title under a dateline", "News 26/04/2025 10:17\n\nAfter My Father's Death, My Stepmom Kicked Me Out — I Never Expected She'd Beg Me to Return\n\nWhen my dad remarried.", SigTitle, 1, nil},
 		{"title after navigation", "Home\nMenu\nMy Husband Hid a Second Phone — What I Found Made Me Pack Our Bags\n\nIt started on a Tuesday.", SigTitle, 1, []string{"My Husband Hid a Second Phone — What I Found Made Me Pack Our Bags"}},
 	})
 }
@@ -184,7 +185,7 @@ func TestFamilyAndFirstPersonV2(t *testing.T) {
 
 // Every v2 signal has a case above, or is computed from ones that do.
 func TestEverySignalTested(t *testing.T) {
-	tested := map[string]bool{SigDrama: true, SigModel: true, SigExclaim: true, SigRepeated: true, SigShortParas: true}
+	tested := map[string]bool{SigDrama: true, SigModel: true, SigExclaim: true, SigRepeated: true, SigShortParas: true, SigIntro: true}
 	for _, c := range [][]string{{SigAICredit, SigStockCredit, SigEllipsis, SigShouted, SigTwist, SigIdiom, SigSlopPhrases, SigTitle, SigAssistant, SigScaffold, SigEngagement, SigFragments, SigMoral, SigFirstPerson, SigFamily}} {
 		for _, n := range c {
 			tested[n] = true
@@ -204,6 +205,10 @@ func TestRepeatedAndExclamationV2(t *testing.T) {
 		{"short paragraphs", "He left.\n\nI waited all night by the window for him.\n\nNothing.\n\n" + strings.Repeat("word ", 31) + "\n", SigShortParas, 0.75, nil},
 		{"one block is not measured", "He left. I waited. Nothing happened at all.", SigShortParas, 0, nil},
 		{"three paragraphs are not measured", "He left.\n\nI waited.\n\nNothing.", SigShortParas, 0, nil},
+		{"narrator intro", "My name is Emily, and I'm 28 now. My dad died last spring.", SigIntro, 1, []string{"My name is Emily, and I'm 28"}},
+		{"narrator intro, short form", "My name’s Rachel, I’m twenty-nine, and I was about to get married.", SigIntro, 1, nil},
+		{"name without age", "My name is Emily and I'm tired of this.", SigIntro, 0, nil},
+		{"age without name", "I'm 28 and my husband is 30.", SigIntro, 0, nil},
 	})
 }
 
