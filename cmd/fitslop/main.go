@@ -76,13 +76,14 @@ func main() {
 	out := flag.String("out", "detect", "package detect's directory (model/ is written under it)")
 	lambda := flag.Float64("l2", 1.0, "L2 penalty of the combiner (on standardised weights)")
 	lofo := flag.Bool("lofo", true, "measure leave-one-model-family-out recall (trains one text model per family)")
+	families := flag.String("lofo-families", "", "comma-separated families to leave out (default: every family)")
 	flag.Parse()
-	if err := run(*shared, *corpus, *out, *lambda, *lofo); err != nil {
+	if err := run(*shared, *corpus, *out, *lambda, *lofo, *families); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(shared, corpusDir, outDir string, lambda float64, lofo bool) error {
+func run(shared, corpusDir, outDir string, lambda float64, lofo bool, families string) error {
 	t0 := time.Now()
 	if err := writeLexicon(filepath.Join(shared, "lexicons/antislop-sampler/slop_phrases_2025-04-07.json"), filepath.Join(outDir, "slop_phrases.txt")); err != nil {
 		return err
@@ -136,7 +137,7 @@ func run(shared, corpusDir, outDir string, lambda float64, lofo bool) error {
 	ev := evaluate(fit.det, C, seeds)
 	ev.Corpus = corpusStats(ws, all)
 	if lofo {
-		ev.LOFO, err = leaveOneFamilyOut(A, B, all, seeds, lambda)
+		ev.LOFO, err = leaveOneFamilyOut(A, B, all, seeds, lambda, families)
 		if err != nil {
 			return err
 		}
