@@ -66,7 +66,7 @@ func (r Reason) Explain() string {
 		case p <= 0.4:
 			verdict = "leans human-written"
 		}
-		return fmt.Sprintf("the text model (fastText over words, word pairs and character n-grams, trained on 2024-25 chat-model text, in-genre stories and human posts) %s: P(machine) = %.3f, which %s the score's logit by %.2f", verdict, p, direction(r.Contribution), math.Abs(r.Contribution))
+		return fmt.Sprintf("the text model (fastText over words and word pairs and triples, trained on 2024-25 chat-model text, in-genre stories and human posts) %s: P(machine) = %.3f, which %s the score's logit by %.2f", verdict, p, direction(r.Contribution), math.Abs(r.Contribution))
 	default:
 		what = fmt.Sprintf("%s = %.3f", r.Signal, v)
 	}

@@ -107,6 +107,7 @@ type scratch struct {
 	words   []word
 	lower   []string
 	entries []*entry // slop_v2's lexicon entries of the words
+	arena   []byte   // slop_v2's lower-cased words
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}

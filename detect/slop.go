@@ -1,39 +1,73 @@
 // Package detect scores documents for content-farm / machine-story
-// writing and says why: the slop_v1 detector.
+// writing and says why: the slop_v2 detector (and slop_v1, kept so that
+// runs that named it reproduce).
 //
-// # What it measures
+// # How slop_v2 reads a page
 //
-// The genre's own signals, each with the spans of text where it fires:
+// One document's path, in the order extractV2 takes it:
 //
-//	caption_residue     caption and credit lines of stock or AI images
-//	                    ("A worried woman sitting on a bed | Source: Midjourney"),
-//	                    found by the clean stage (or counted by it earlier)
-//	repeated_lines      lines repeated right after themselves
-//	shouted_reveal      capitalised reveals ("NO. IT CAN'T BE."), per 1,000 words
-//	exclamation         '!' per sentence
-//	ellipsis            '…' and '...' per 1,000 words
-//	first_person        first-person pronouns, % of words
-//	family_conflict     family and relationship terms per 1,000 words
-//	twist_vocabulary    reveal phrases ("the truth", "all along") per 1,000 words
-//	first_person_drama  the three together (zero unless all are present)
-//	title_template      a first line shaped like the genre's titles
-//	learned_model       a fastText model's P(machine), as a logit
+//  1. Lines (clutter.go). Each line is story, an AI-generator credit, a
+//     stock or agency credit, a repeated line, or page clutter. Credits are
+//     the caption_clean_v1 grammar's lines (package clean) plus bare ones
+//     ("Freepik", "… | Image by RM AI") and image-generator metadata
+//     ("Negative prompt: …, Steps: 30"). Clutter is navigation, bylines,
+//     datelines, share buttons, a "Related Posts" heading and the short
+//     teasers under it, and a comments heading or comment header ("Mary
+//     says:") with everything after it. Every non-story line is masked:
+//     its bytes become spaces, so that offsets into the story are offsets
+//     into the page and spans need no mapping.
 //
-// A logistic regression fitted on labelled data (Model) combines them into
-// a score in [0, 1]. Each Reason carries the signal's value, its
-// contribution to the score's logit and its spans; reasons are sorted by
-// contribution, largest first.
+//  2. Signals on the masked story, each with its spans:
+//
+//     ai_image_credit     credits naming an image generator, made-up-picture
+//     disclaimers, generator metadata (count)
+//     stock_image_credit  stock and agency credits, as log(1+count) × P(machine):
+//     evidence only when the writing agrees
+//     repeated_lines      lines repeated right after themselves (count)
+//     shouted_reveal      capitalised reveals per 1,000 words, not headings,
+//     bylines, labels ("UPDATE:"), small caps or datelines
+//     exclamation         '!' per sentence
+//     ellipsis            '…' and '...' per 1,000 words
+//     first_person        I, me, my: % of words
+//     family_conflict     family and relationship words per 1,000 words
+//     twist_vocabulary    truth-and-secret phrases per 1,000 words (longest
+//     match, no overlap; "gender reveal" is a party)
+//     reveal_idiom        bodily reveal idioms ("my stomach dropped") per 1,000
+//     first_person_drama  first person × family × reveal (zero unless all are there)
+//     title_template      one of the first lines is a genre title
+//     assistant_leftover  chat-assistant lines ("Sure! Here's a shorter version…")
+//     template_scaffold   template structure ("Part 1:", "Backstory.", **Name:**)
+//     engagement_framing  "Hello Readers", "subscribe", "tell me in the comments"
+//     fragment_cascade    runs of 3+ one-to-three-word sentences per 1,000 words
+//     moral_close         moralising sentences among the last three
+//     slop_phrases        phrases chat models over-use per 1,000 words (lexicon
+//     in slop_phrases.txt) and "It wasn't X. It was Y."
+//     short_paragraphs    share of paragraphs of 30 words or fewer
+//     narrator_intro      "My name is Emily, and I'm 28"
+//     learned_model       the text model's P(machine), as a logit
+//
+//  3. The learned model (fastText, package fasttext) reads the first
+//     3,000 bytes of the masked story, normalised by NormalizeForModel.
+//
+//  4. A logistic regression (Model), fitted by cmd/fitslop on held-out
+//     data with every genre signal's weight held >= 0, turns them into a
+//     score in [0, 1]; the threshold was chosen on held-out data too.
+//
+// Each Reason carries the signal's value, its contribution to the score's
+// logit and its spans, in code points; reasons are sorted by contribution,
+// largest first, and Reason.Explain says them in words.
 //
 // # Use
 //
-//	det, err := model.New(detect.Config{}) // package detect/model: the fitted slop_v1
-
+//	det, err := model.New(detect.Config{}) // package detect/model: the fitted slop_v2
 //	res := det.Score(text, detect.Prior{})
-//	fmt.Println(res.Score, res.Reasons[0].Signal)
+//	fmt.Println(res.Score, res.Flagged(), res.Reasons[0].Explain())
 //
 // As a pipeline stage (Filter), it writes metadata.slop_score and
 // metadata.slop_reasons and removes documents scoring at or above the
-// threshold with reason "slop" (or only tags them, with TagOnly).
+// threshold with reason "slop" (or only tags them, with TagOnly). After
+// the caption_clean_v1 stage, which removes credit lines from the text,
+// its metadata counts (Prior) stand in for them.
 package detect
 
 import (

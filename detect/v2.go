@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/winnowhq/winnow/clean"
 )
@@ -111,8 +112,15 @@ func extractV2(text string, prior Prior) ([]Signal, string) {
 		sc.entries = make([]*entry, nw)
 	}
 	ents := sc.entries[:nw]
+	// Lower-case the words into one arena: no allocation per word for
+	// ASCII text (the arena never grows past len(story), so the strings
+	// into it stay valid).
+	if cap(sc.arena) < len(story) {
+		sc.arena = make([]byte, 0, len(story))
+	}
+	arena := sc.arena[:0]
 	for i, w := range words {
-		lower[i] = strings.ToLower(story[w.start:w.end])
+		lower[i] = lowerInto(&arena, story[w.start:w.end])
 		ents[i] = lexicon[lower[i]]
 	}
 
@@ -211,6 +219,33 @@ func shortParagraphs(story string, words []word) float64 {
 		return 0
 	}
 	return float64(short) / float64(n)
+}
+
+// lowerInto returns w in lower case: for ASCII, appended to the arena
+// (whose capacity the caller guarantees) and returned as a string over it;
+// otherwise strings.ToLower's.
+func lowerInto(arena *[]byte, w string) string {
+	upper := false
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= utf8.RuneSelf {
+			return strings.ToLower(w)
+		}
+		upper = upper || 'A' <= c && c <= 'Z'
+	}
+	if !upper {
+		return w
+	}
+	start := len(*arena)
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		*arena = append(*arena, c)
+	}
+	b := (*arena)[start:]
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
 // matchPhrases counts the phrases list gives each word's entry (those
