@@ -17,34 +17,7 @@
 //     its bytes become spaces, so that offsets into the story are offsets
 //     into the page and spans need no mapping.
 //
-//  2. Signals on the masked story, each with its spans:
-//
-//     ai_image_credit     credits naming an image generator, made-up-picture
-//     disclaimers, generator metadata (count)
-//     stock_image_credit  stock and agency credits, as log(1+count) × P(machine):
-//     evidence only when the writing agrees
-//     repeated_lines      lines repeated right after themselves (count)
-//     shouted_reveal      capitalised reveals per 1,000 words, not headings,
-//     bylines, labels ("UPDATE:"), small caps or datelines
-//     exclamation         '!' per sentence
-//     ellipsis            '…' and '...' per 1,000 words
-//     first_person        I, me, my: % of words
-//     family_conflict     family and relationship words per 1,000 words
-//     twist_vocabulary    truth-and-secret phrases per 1,000 words (longest
-//     match, no overlap; "gender reveal" is a party)
-//     reveal_idiom        bodily reveal idioms ("my stomach dropped") per 1,000
-//     first_person_drama  first person × family × reveal (zero unless all are there)
-//     title_template      one of the first lines is a genre title
-//     assistant_leftover  chat-assistant lines ("Sure! Here's a shorter version…")
-//     template_scaffold   template structure ("Part 1:", "Backstory.", **Name:**)
-//     engagement_framing  "Hello Readers", "subscribe", "tell me in the comments"
-//     fragment_cascade    runs of 3+ one-to-three-word sentences per 1,000 words
-//     moral_close         moralising sentences among the last three
-//     slop_phrases        phrases chat models over-use per 1,000 words (lexicon
-//     in slop_phrases.txt) and "It wasn't X. It was Y."
-//     short_paragraphs    share of paragraphs of 30 words or fewer
-//     narrator_intro      "My name is Emily, and I'm 28"
-//     learned_model       the text model's P(machine), as a logit
+//  2. The signals below, on the masked story, each with its spans.
 //
 //  3. The learned model (fastText, package fasttext) reads the first
 //     3,000 bytes of the masked story, normalised by NormalizeForModel.
@@ -52,6 +25,35 @@
 //  4. A logistic regression (Model), fitted by cmd/fitslop on held-out
 //     data with every genre signal's weight held >= 0, turns them into a
 //     score in [0, 1]; the threshold was chosen on held-out data too.
+//
+// # Signals
+//
+//	ai_image_credit     credits naming an image generator, made-up-picture
+//	                    disclaimers, generator metadata (count)
+//	stock_image_credit  stock and agency credits, as log(1+count) × P(machine):
+//	                    evidence only when the writing agrees
+//	repeated_lines      lines repeated right after themselves (count)
+//	shouted_reveal      capitalised reveals per 1,000 words, not headings,
+//	                    bylines, labels ("UPDATE:"), small caps or datelines
+//	exclamation         '!' per sentence
+//	ellipsis            '…' and '...' per 1,000 words
+//	first_person        I, me, my: % of words
+//	family_conflict     family and relationship words per 1,000 words
+//	twist_vocabulary    truth-and-secret phrases per 1,000 words (longest
+//	                    match, no overlap; "gender reveal" is a party)
+//	reveal_idiom        bodily reveal idioms ("my stomach dropped") per 1,000
+//	first_person_drama  first person × family × reveal (zero unless all are there)
+//	title_template      one of the first lines is a genre title
+//	assistant_leftover  chat-assistant lines ("Sure! Here's a shorter version…")
+//	template_scaffold   template structure ("Part 1:", "Backstory.", **Name:**)
+//	engagement_framing  "Hello Readers", "subscribe", "tell me in the comments"
+//	fragment_cascade    runs of 3+ one-to-three-word sentences per 1,000 words
+//	moral_close         moralising sentences among the last three
+//	slop_phrases        phrases chat models over-use per 1,000 words (lexicon
+//	                    in slop_phrases.txt) and "It wasn't X. It was Y."
+//	short_paragraphs    share of paragraphs of 30 words or fewer
+//	narrator_intro      "My name is Emily, and I'm 28"
+//	learned_model       the text model's P(machine), as a logit
 //
 // Each Reason carries the signal's value, its contribution to the score's
 // logit and its spans, in code points; reasons are sorted by contribution,
