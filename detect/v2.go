@@ -346,15 +346,21 @@ func newPatternSet(id int, ps ...pattern) *patternSet {
 // count counts the matches of the set's patterns in the lines of text
 // that hold a trigger. lower are the lower-cased words.
 func (ps *patternSet) count(text string, words []word, lower []string, ents []*entry, s *Signal, span func(a, b int) Span) {
-	type hit struct{ p, ls int }
+	type hit struct{ p, ls, le int }
 	var hits []hit
-	lineOf := func(at int) (int, int) {
-		ls := strings.LastIndexByte(text[:at], '\n') + 1
-		le := strings.IndexByte(text[at:], '\n')
-		if le < 0 {
-			return ls, len(text)
+	// lastLine[p] is the start of the last line recorded for pattern p:
+	// words come in order, so a line repeats only right after itself.
+	lastLine := make([]int, len(ps.patterns))
+	for i := range lastLine {
+		lastLine[i] = -1
+	}
+	lines := lineCursor{text: text}
+	add := func(p, at int) {
+		ls, le := lines.of(at)
+		if lastLine[p] != ls {
+			lastLine[p] = ls
+			hits = append(hits, hit{p, ls, le})
 		}
-		return ls, le + at
 	}
 	for i := range lower {
 		if ents[i] == nil {
@@ -364,28 +370,27 @@ func (ps *patternSet) count(text string, words []word, lower []string, ents []*e
 			if i+len(t.seq) > len(lower) || !slices.Equal(lower[i:i+len(t.seq)], t.seq) {
 				continue
 			}
-			ls, _ := lineOf(words[i].start)
-			if ps.patterns[t.p].lineStart && strings.IndexFunc(text[ls:words[i].start], unicode.IsLetter) >= 0 {
-				continue
+			if ps.patterns[t.p].lineStart {
+				ls, _ := lines.of(words[i].start)
+				if strings.IndexFunc(text[ls:words[i].start], unicode.IsLetter) >= 0 {
+					continue
+				}
 			}
-			if h := (hit{t.p, ls}); !slices.Contains(hits, h) {
-				hits = append(hits, h)
-			}
+			add(t.p, words[i].start)
 		}
 	}
 	for i, p := range ps.patterns {
 		if !p.bracket {
 			continue
 		}
+		lines = lineCursor{text: text}
 		for from := 0; from < len(text); {
 			j := strings.IndexByte(text[from:], '[')
 			if j < 0 {
 				break
 			}
-			ls, le := lineOf(from + j)
-			if h := (hit{i, ls}); !slices.Contains(hits, h) {
-				hits = append(hits, h)
-			}
+			add(i, from+j)
+			_, le := lines.of(from + j)
 			from = le + 1
 		}
 	}
@@ -396,12 +401,42 @@ func (ps *patternSet) count(text string, words []word, lower []string, ents []*e
 		return a.ls - b.ls
 	})
 	for _, h := range hits {
-		_, le := lineOf(h.ls)
-		for _, m := range ps.patterns[h.p].re.FindAllStringIndex(text[h.ls:le], -1) {
+		for _, m := range ps.patterns[h.p].re.FindAllStringIndex(text[h.ls:h.le], -1) {
 			s.Value++
 			s.Spans = append(s.Spans, span(h.ls+m[0], h.ls+m[1]))
 		}
 	}
+}
+
+// lineCursor finds the line around increasing offsets of a text in time
+// linear in the text, however many offsets are asked.
+type lineCursor struct {
+	text   string
+	ls, le int // the last line found: text[ls:le], le at its '\n' or the end
+	found  bool
+}
+
+// of returns the line holding offset at; at must not decrease between
+// calls.
+func (c *lineCursor) of(at int) (int, int) {
+	if c.found && at >= c.ls && at <= c.le {
+		return c.ls, c.le
+	}
+	from := 0
+	if c.found && at > c.le {
+		from = c.le
+	}
+	c.ls = from + strings.LastIndexByte(c.text[from:at], '\n') + 1
+	if c.ls < from {
+		c.ls = from
+	}
+	if e := strings.IndexByte(c.text[at:], '\n'); e >= 0 {
+		c.le = at + e
+	} else {
+		c.le = len(c.text)
+	}
+	c.found = true
+	return c.ls, c.le
 }
 
 // countLineMatches counts the lines of text (trimmed) that match one of
@@ -603,6 +638,7 @@ func expand(ps ...string) []string {
 func shoutedV2(text string, words []word, s *Signal, span func(a, b int) Span) {
 	runs := 0
 	nw := len(words)
+	lines := capsLines{lineCursor: lineCursor{text: text}, headingAt: -1}
 	for i := 0; i < nw; {
 		j, letters := i, 0
 		for j < nw {
@@ -618,7 +654,7 @@ func shoutedV2(text string, words []word, s *Signal, span func(a, b int) Span) {
 			j++
 		}
 		if j-i >= 2 && letters >= 4 || j-i == 1 && letters >= 4 && standsAlone(text, words[i]) {
-			if !excusedCaps(text, words, i, j) {
+			if !lines.excused(words, i, j) {
 				runs++
 				s.Spans = append(s.Spans, span(words[i].start, words[j-1].end))
 			}
@@ -633,28 +669,33 @@ func shoutedV2(text string, words []word, s *Signal, span func(a, b int) Span) {
 	s.Value = 1000 * float64(runs) / float64(max(nw, minWords))
 }
 
-// excusedCaps reports whether the capitalised run words[i:j] is a
-// heading, label, small-caps opening or dateline rather than a shout.
-func excusedCaps(text string, words []word, i, j int) bool {
-	ls := strings.LastIndexByte(text[:words[i].start], '\n') + 1
-	le := strings.IndexByte(text[words[j-1].end:], '\n')
-	if le < 0 {
-		le = len(text)
-	} else {
-		le += words[j-1].end
+// capsLines answers excused for runs in increasing order, looking at
+// each line once.
+type capsLines struct {
+	lineCursor
+	headingAt int  // the start of the line heading describes, or -1
+	heading   bool // that line is all capitals with no sentence end
+}
+
+// excused reports whether the capitalised run words[i:j] is a heading,
+// label, small-caps opening or dateline rather than a shout.
+func (c *capsLines) excused(words []word, i, j int) bool {
+	text := c.text
+	ls, le := c.of(words[i].start)
+	if c.headingAt != ls {
+		c.headingAt = ls
+		line := strings.TrimSpace(text[ls:le])
+		c.heading = !endsSentence(line) && !strings.HasSuffix(line, "!") && strings.IndexFunc(line, unicode.IsLower) < 0
 	}
-	line := strings.TrimSpace(text[ls:le])
-	atLineStart := strings.TrimSpace(text[ls:words[i].start]) == ""
-	after := text[words[j-1].end:le]
-	// A line that is all capitals with no sentence end: a heading or byline.
-	if !endsSentence(line) && !strings.HasSuffix(strings.TrimSpace(line), "!") {
-		lettersLower := strings.IndexFunc(line, unicode.IsLower) >= 0
-		if !lettersLower {
-			return true
+	if c.heading {
+		return true // a heading or byline: "DEAR ABBY", "BY JANE DOE"
+	}
+	if strings.TrimSpace(text[ls:words[i].start]) == "" { // at the line's start
+		end := le
+		if words[j-1].end > end {
+			end = words[j-1].end
 		}
-	}
-	if atLineStart {
-		rest := strings.TrimLeft(after, " ")
+		rest := strings.TrimLeft(text[words[j-1].end:end], " ")
 		if strings.HasPrefix(rest, ":") || strings.HasPrefix(rest, ",") || strings.HasPrefix(rest, "—") ||
 			strings.HasPrefix(rest, "–") || strings.HasPrefix(rest, "- ") || strings.HasPrefix(rest, "(") {
 			return true // "DEAR ABBY:", "UPDATE:", "NEW YORK —"

@@ -248,3 +248,34 @@ func TestAssistantNotHumanOffers(t *testing.T) {
 		}
 	}
 }
+
+// FuzzExtractV2: any text, valid UTF-8 or not, gives finite values and
+// spans inside the text, and never panics.
+func FuzzExtractV2(f *testing.F) {
+	for _, s := range []string{
+		"", "\n\n\n", "NO. IT CAN'T BE.", "Related Posts\nA…\nB…\n3 Comments\nMary says:\nhi",
+		"Sure! Here's a shorter version:\n\nMy name is Emily, and I'm 28. It wasn't anger. It was grief.",
+		"A woman | Source: Midjourney\nA woman | Source: Midjourney\nFreepik\n[Insert Name]",
+		"**Part 1:** The Invitation\n\nNo call.\nNo text.\nNothing.\n\nSome betrayals change you forever.",
+		"\xff\xfe bad \xc3 utf8 — “quotes” …",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		sigs, story := extractV2(text, Prior{})
+		if len(story) != len(text) {
+			t.Fatalf("masked story is %d bytes, text %d", len(story), len(text))
+		}
+		n := len([]rune(text))
+		for _, s := range sigs {
+			if math.IsNaN(s.Value) || math.IsInf(s.Value, 0) || s.Value < 0 {
+				t.Fatalf("%s = %v", s.Name, s.Value)
+			}
+			for _, sp := range s.Spans {
+				if sp[0] < 0 || sp[1] > n || sp[0] > sp[1] {
+					t.Fatalf("%s span %v outside [0, %d]", s.Name, sp, n)
+				}
+			}
+		}
+	})
+}
