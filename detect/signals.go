@@ -202,58 +202,13 @@ func extract(text string, prior Prior) ([]Signal, string) {
 	// least four letters in all, or one all-caps word of four or more
 	// letters that is a sentence by itself; known acronyms do not count.
 	shouted := &sigs[2]
-	runs := 0
-	for i := 0; i < nw; {
-		j, letters := i, 0
-		for j < nw {
-			w := text[words[j].start:words[j].end]
-			n, ok := isUpperWord(w)
-			if !ok || n < 2 || acronyms[w] {
-				break
-			}
-			if j > i && strings.ContainsRune(text[words[j-1].end:words[j].start], '\n') {
-				break // a run does not cross lines
-			}
-			letters += n
-			j++
-		}
-		if j-i >= 2 && letters >= 4 || j-i == 1 && letters >= 4 && standsAlone(text, words[i]) {
-			runs++
-			shouted.Spans = append(shouted.Spans, span(words[i].start, words[j-1].end))
-			i = j
-			continue
-		}
-		i++
-		if j > i {
-			i = j
-		}
-	}
+	runs := capsRuns(text, words, acronyms, nil, shouted, span)
 	shouted.Value = per1k(runs)
 
 	// Exclamations and ellipses.
-	exclaim, ellipsis := &sigs[3], &sigs[4]
-	nExcl, nEll := 0, 0
-	for i := 0; i < len(text); i++ {
-		switch {
-		case text[i] == '!':
-			nExcl++
-			exclaim.Spans = append(exclaim.Spans, span(i, i+1))
-		case strings.HasPrefix(text[i:], "…"):
-			nEll++
-			ellipsis.Spans = append(ellipsis.Spans, span(i, i+len("…")))
-			i += len("…") - 1
-		case strings.HasPrefix(text[i:], "..."):
-			nEll++
-			j := i + 3
-			for j < len(text) && text[j] == '.' {
-				j++
-			}
-			ellipsis.Spans = append(ellipsis.Spans, span(i, j))
-			i = j - 1
-		}
-	}
-	exclaim.Value = float64(nExcl) / float64(max(countSentences(text), minWords/15))
-	ellipsis.Value = per1k(nEll)
+	nExcl, nEll := marks(text, &sigs[3], &sigs[4], span)
+	sigs[3].Value = float64(nExcl) / float64(max(countSentences(text), minWords/15))
+	sigs[4].Value = per1k(nEll)
 
 	// First person, family and twist vocabulary.
 	fp, family, twist := &sigs[5], &sigs[6], &sigs[7]
@@ -307,6 +262,69 @@ func extract(text string, prior Prior) ([]Signal, string) {
 		title.Spans = []Span{span(a, b)}
 	}
 	return sigs, text
+}
+
+// capsRuns counts the runs of capitalised words that shout: two or more
+// consecutive all-caps words with at least four letters in all, or one of
+// four or more letters that is a sentence by itself. Words in skip (and
+// in extra, when set) do not count; excused, when set, vetoes a run
+// words[i:j]. Runs do not cross lines. Their spans go to s.
+func capsRuns(text string, words []word, skip map[string]bool, excused func(i, j int) bool, s *Signal, span func(a, b int) Span) int {
+	runs, nw := 0, len(words)
+	for i := 0; i < nw; {
+		j, letters := i, 0
+		for j < nw {
+			w := text[words[j].start:words[j].end]
+			n, ok := isUpperWord(w)
+			if !ok || n < 2 || skip[w] {
+				break
+			}
+			if j > i && strings.ContainsRune(text[words[j-1].end:words[j].start], '\n') {
+				break // a run does not cross lines
+			}
+			letters += n
+			j++
+		}
+		if j-i >= 2 && letters >= 4 || j-i == 1 && letters >= 4 && standsAlone(text, words[i]) {
+			if excused == nil || !excused(i, j) {
+				runs++
+				s.Spans = append(s.Spans, span(words[i].start, words[j-1].end))
+			}
+			i = j
+			continue
+		}
+		i++
+		if j > i {
+			i = j
+		}
+	}
+	return runs
+}
+
+// marks counts the exclamation marks and the ellipses ('…', and "..."
+// with any more dots) of text, adding their spans to exclaim and
+// ellipsis.
+func marks(text string, exclaim, ellipsis *Signal, span func(a, b int) Span) (nExcl, nEll int) {
+	for i := 0; i < len(text); i++ {
+		switch {
+		case text[i] == '!':
+			nExcl++
+			exclaim.Spans = append(exclaim.Spans, span(i, i+1))
+		case strings.HasPrefix(text[i:], "…"):
+			nEll++
+			ellipsis.Spans = append(ellipsis.Spans, span(i, i+len("…")))
+			i += len("…") - 1
+		case strings.HasPrefix(text[i:], "..."):
+			nEll++
+			j := i + 3
+			for j < len(text) && text[j] == '.' {
+				j++
+			}
+			ellipsis.Spans = append(ellipsis.Spans, span(i, j))
+			i = j - 1
+		}
+	}
+	return nExcl, nEll
 }
 
 // standsAlone reports whether w is the only word of its sentence: "NO." or

@@ -128,26 +128,7 @@ func extractV2(text string, prior Prior) ([]Signal, string) {
 
 	// Exclamations and ellipses, in the story only.
 	exclaim, ellipsis := sig(SigExclaim), sig(SigEllipsis)
-	nExcl, nEll := 0, 0
-	for i := 0; i < len(story); i++ {
-		switch {
-		case story[i] == '!':
-			nExcl++
-			exclaim.Spans = append(exclaim.Spans, span(i, i+1))
-		case strings.HasPrefix(story[i:], "…"):
-			nEll++
-			ellipsis.Spans = append(ellipsis.Spans, span(i, i+len("…")))
-			i += len("…") - 1
-		case strings.HasPrefix(story[i:], "..."):
-			nEll++
-			j := i + 3
-			for j < len(story) && story[j] == '.' {
-				j++
-			}
-			ellipsis.Spans = append(ellipsis.Spans, span(i, j))
-			i = j - 1
-		}
-	}
+	nExcl, nEll := marks(story, exclaim, ellipsis, span)
 	exclaim.Value = float64(nExcl) / float64(max(countSentences(story), minWords/15))
 	ellipsis.Value = per1k(nEll)
 
@@ -636,37 +617,9 @@ func expand(ps ...string) []string {
 // sentence end: "DEAR ABBY", "BY JANE DOE"), labels ("UPDATE:", "EDIT,"),
 // small-caps openings ("SHE WAS only twelve"), datelines ("NEW YORK —").
 func shoutedV2(text string, words []word, s *Signal, span func(a, b int) Span) {
-	runs := 0
-	nw := len(words)
 	lines := capsLines{lineCursor: lineCursor{text: text}, headingAt: -1}
-	for i := 0; i < nw; {
-		j, letters := i, 0
-		for j < nw {
-			w := text[words[j].start:words[j].end]
-			n, ok := isUpperWord(w)
-			if !ok || n < 2 || acronyms[w] || acronymsV2[w] {
-				break
-			}
-			if j > i && strings.ContainsRune(text[words[j-1].end:words[j].start], '\n') {
-				break
-			}
-			letters += n
-			j++
-		}
-		if j-i >= 2 && letters >= 4 || j-i == 1 && letters >= 4 && standsAlone(text, words[i]) {
-			if !lines.excused(words, i, j) {
-				runs++
-				s.Spans = append(s.Spans, span(words[i].start, words[j-1].end))
-			}
-			i = j
-			continue
-		}
-		i++
-		if j > i {
-			i = j
-		}
-	}
-	s.Value = 1000 * float64(runs) / float64(max(nw, minWords))
+	runs := capsRuns(text, words, acronymsAll, func(i, j int) bool { return lines.excused(words, i, j) }, s, span)
+	s.Value = 1000 * float64(runs) / float64(max(len(words), minWords))
 }
 
 // capsLines answers excused for runs in increasing order, looking at
@@ -869,6 +822,18 @@ var titleHooksV2 = []string{" but ", " then ", " so i ", " so we ", " until ", "
 	"secret", "truth", "revealed", "discovered", "found out", "kicked", "threw", "refused", "inheritance", "will",
 	"dna", "wedding", "funeral", "mother-in-law", "stepmom", "stepdad", "stepdaughter", "stepson", "husband", "wife",
 	"fiancé", "fiance", "neighbor", "neighbour", "entitled", "billionaire", "millionaire", "homeless"}
+
+// acronymsAll are slop_v1's acronyms and acronymsV2.
+var acronymsAll = func() map[string]bool {
+	m := map[string]bool{}
+	for w := range acronyms {
+		m[w] = true
+	}
+	for w := range acronymsV2 {
+		m[w] = true
+	}
+	return m
+}()
 
 // acronymsV2 are more all-caps words that are not shouting: forum and
 // news labels.

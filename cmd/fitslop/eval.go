@@ -8,7 +8,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/winnowhq/winnow/clean"
 	"github.com/winnowhq/winnow/detect"
@@ -182,27 +181,13 @@ func stripRenderedCredits(text string) string {
 }
 
 // scoreAll says, for each example, whether det flags it and the text
-// model's P(machine), on all cores.
+// model's P(machine).
 func scoreAll(det *detect.Detector, ex []example) ([]bool, []float64) {
-	out := make([]bool, len(ex))
-	pm := make([]float64, len(ex))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < 2; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				res := det.Score(ex[i].Text, detect.Prior{})
-				out[i], pm[i] = res.Flagged(), res.PMachine
-			}
-		}()
+	res := heldout.Score(det, ex)
+	out, pm := make([]bool, len(ex)), make([]float64, len(ex))
+	for i, r := range res {
+		out[i], pm[i] = r.Flagged(), r.PMachine
 	}
-	for i := range ex {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
 	return out, pm
 }
 

@@ -47,10 +47,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/winnowhq/winnow/clean"
@@ -391,31 +389,17 @@ func isMachineGroup(g string) bool {
 	return g == "old-machine" || g == "modern" || g == "genre" || g == "seed"
 }
 
-// features measures every example's signals, on all cores.
+// features measures every example's signals and transforms them.
 func features(det *detect.Detector, ex []example) [][]float64 {
-	X := make([][]float64, len(ex))
 	names := detect.SignalNames(detect.NameV2)
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				sigs := det.Signals(ex[i].Text, detect.Prior{})
-				row := make([]float64, len(sigs))
-				for j, s := range sigs {
-					row[j] = detect.Transform(detect.TransformOf(detect.NameV2, names[j]), s.Value)
-				}
-				X[i] = row
-			}
-		}()
+	X := make([][]float64, len(ex))
+	for i, sigs := range heldout.Signals(det, ex) {
+		row := make([]float64, len(sigs))
+		for j, s := range sigs {
+			row[j] = detect.Transform(detect.TransformOf(detect.NameV2, names[j]), s.Value)
+		}
+		X[i] = row
 	}
-	for i := range ex {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
 	return X
 }
 

@@ -84,7 +84,8 @@ func readStats(t *testing.T, dir string) stats {
 	return s
 }
 
-func countContaining(t *testing.T, path, sub string) int {
+// gunzipFile returns the decompressed content of a .gz file.
+func gunzipFile(t *testing.T, path string) []byte {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -96,9 +97,16 @@ func countContaining(t *testing.T, path, sub string) int {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	b.ReadFrom(zr)
+	if _, err := b.ReadFrom(zr); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func countContaining(t *testing.T, path, sub string) int {
+	t.Helper()
 	n := 0
-	for _, l := range bytes.Split(b.Bytes(), []byte("\n")) {
+	for _, l := range bytes.Split(gunzipFile(t, path), []byte("\n")) {
 		if bytes.Contains(l, []byte(sub)) {
 			n++
 		}
@@ -108,18 +116,7 @@ func countContaining(t *testing.T, path, sub string) int {
 
 func countLines(t *testing.T, path string) int {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b bytes.Buffer
-	b.ReadFrom(zr)
-	return bytes.Count(b.Bytes(), []byte("\n"))
+	return bytes.Count(gunzipFile(t, path), []byte("\n"))
 }
 
 const sample = "../../testdata/sample/webtext-sample.jsonl.gz"
@@ -313,16 +310,7 @@ func seedPaths(t *testing.T) []string {
 // sampleDoc returns the text of a document of the sample corpus.
 func sampleDoc(t *testing.T, id string) string {
 	t.Helper()
-	f, err := os.Open(filepath.Join("..", "..", "testdata", "sample", "webtext-sample.jsonl.gz"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dec := json.NewDecoder(zr)
+	dec := json.NewDecoder(bytes.NewReader(gunzipFile(t, filepath.Join("..", "..", "testdata", "sample", "webtext-sample.jsonl.gz"))))
 	for dec.More() {
 		var d struct{ ID, Text string }
 		if err := dec.Decode(&d); err != nil {

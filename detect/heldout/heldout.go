@@ -18,7 +18,11 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
+	"sync"
+
+	"github.com/winnowhq/winnow/detect"
 )
 
 // Split returns 'A', 'B' or 'C' for a key.
@@ -379,4 +383,39 @@ func readJSONL(path string) ([]record, error) {
 		return nil, fmt.Errorf("heldout: read %s: %w", path, err)
 	}
 	return out, nil
+}
+
+// Score scores every document with det, on all cores, in order.
+func Score(det *detect.Detector, docs []Doc) []detect.Result {
+	out := make([]detect.Result, len(docs))
+	parallel(len(docs), func(i int) { out[i] = det.Score(docs[i].Text, detect.Prior{}) })
+	return out
+}
+
+// Signals measures every document's signals with det, on all cores, in
+// order.
+func Signals(det *detect.Detector, docs []Doc) [][]detect.Signal {
+	out := make([][]detect.Signal, len(docs))
+	parallel(len(docs), func(i int) { out[i] = det.Signals(docs[i].Text, detect.Prior{}) })
+	return out
+}
+
+// parallel calls f(0) … f(n-1) on all cores.
+func parallel(n int, f func(i int)) {
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				f(i)
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }

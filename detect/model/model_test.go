@@ -4,9 +4,11 @@ import (
 	"bufio"
 	"compress/gzip"
 	"encoding/json"
+	"fmt"
 	"hash/fnv"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -257,4 +259,60 @@ func BenchmarkSlop(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N*len(texts))/b.Elapsed().Seconds(), "docs/s")
+}
+
+// slop_v1 scores the sample corpus exactly as it did before slop_v2
+// existed (golden file written by that version).
+func TestV1Golden(t *testing.T) {
+	b, err := os.ReadFile("testdata/slop_v1_sample.golden")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{}
+	for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		if strings.HasPrefix(l, "#") {
+			continue
+		}
+		id, rest, _ := strings.Cut(l, "\t")
+		want[id] = rest
+	}
+	det := detectorV1(t)
+	f, err := os.Open("../../testdata/sample/webtext-sample.jsonl.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := json.NewDecoder(zr)
+	n := 0
+	for dec.More() {
+		var d struct{ ID, Text string }
+		if err := dec.Decode(&d); err != nil {
+			t.Fatal(err)
+		}
+		res := det.Score(d.Text, detect.Prior{})
+		var rs []string
+		for _, r := range res.Reasons {
+			rs = append(rs, fmt.Sprintf("%s:%s", r.Signal, pyFloat(r.Contribution)))
+		}
+		if got := pyFloat(res.Score) + "\t" + strings.Join(rs, ","); got != want[d.ID] {
+			t.Errorf("%s: slop_v1 gives %q, golden %q", d.ID, got, want[d.ID])
+		}
+		n++
+	}
+	if n != len(want) {
+		t.Errorf("%d documents scored, golden has %d", n, len(want))
+	}
+}
+
+// pyFloat formats x as Python's repr does for the golden file's numbers.
+func pyFloat(x float64) string {
+	s := strconv.FormatFloat(x, 'f', -1, 64)
+	if !strings.ContainsAny(s, ".e") {
+		s += ".0"
+	}
+	return s
 }

@@ -4,9 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"os"
-	"runtime"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/winnowhq/winnow/clean"
@@ -94,26 +92,11 @@ func (c tally) f1() float64 {
 // measure scores the held-out documents with the shipped model and tallies
 // them per set, as cmd/fitslop's evaluation does.
 func measure(t *testing.T, docs []heldout.Doc) map[string]*tally {
-	det := detector(t)
 	type verdict struct{ flag, text bool }
 	out := make([]verdict, len(docs))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				res := det.Score(docs[i].Text, detect.Prior{})
-				out[i] = verdict{res.Flagged(), res.PMachine >= 0.5}
-			}
-		}()
+	for i, res := range heldout.Score(detector(t), docs) {
+		out[i] = verdict{res.Flagged(), res.PMachine >= 0.5}
 	}
-	for i := range docs {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
 	sets := map[string]*tally{}
 	for i, d := range docs {
 		for _, name := range heldout.SetsOf(d, true) {
