@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/winnowhq/winnow/clean"
@@ -212,4 +213,27 @@ func TestEvalShared(t *testing.T) {
 			t.Errorf("leave-one-family-out: %s recall %.3f < 0.7", l.Family, l.Recall)
 		}
 	}
+}
+
+// One detector scores from many goroutines at once (run with -race).
+func TestV2Concurrent(t *testing.T) {
+	det := detector(t)
+	texts := seeds(t)
+	want := map[string]float64{}
+	for name, text := range texts {
+		want[name] = det.Score(text, detect.Prior{}).Score
+	}
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for name, text := range texts {
+				if got := det.Score(text, detect.Prior{}).Score; got != want[name] {
+					t.Errorf("%s: %v concurrently, %v alone", name, got, want[name])
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
