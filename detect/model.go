@@ -58,13 +58,19 @@ type signalSet struct {
 	// inputBytes bounds what the learned model reads of the extracted
 	// text (0: ModelInputBytes).
 	inputBytes int
+	// repair, when set, mends the learned model's input first (slop_v2:
+	// repairMojibake).
+	repair func(string) string
 }
 
 // modelText cuts the extracted text to what the version's learned model
-// reads.
+// reads, and repairs it.
 func (s *signalSet) modelText(text string) string {
 	if s.inputBytes > 0 {
-		return truncateAt(text, s.inputBytes)
+		text = truncateAt(text, s.inputBytes)
+	}
+	if s.repair != nil {
+		text = s.repair(text)
 	}
 	return text
 }
@@ -77,7 +83,7 @@ var sets = map[string]*signalSet{
 		SigFirstPerson: "log1p", SigFamily: "log1p", SigTwist: "log1p", SigDrama: "identity", SigTitle: "identity",
 		SigModel: "identity",
 	}},
-	NameV2: {version: NameV2, names: signalNamesV2, extract: extractV2, transforms: transformsV2, inputBytes: 3000},
+	NameV2: {version: NameV2, names: signalNamesV2, extract: extractV2, transforms: transformsV2, inputBytes: 3000, repair: repairMojibake},
 }
 
 func setOf(version string) (*signalSet, error) {

@@ -295,3 +295,17 @@ func TestScanPrefix(t *testing.T) {
 		t.Error("short text cut")
 	}
 }
+
+func TestRepairMojibake(t *testing.T) {
+	for in, want := range map[string]string{
+		"She didnโt take it well. โBut you promised,โ she said.": "She didn’t take it well. \"But you promised,\" she said.",
+		"donâ€™t â€œstopâ€\u009d â€” wait â€¦":                   "don’t “stop” — wait …",
+		"donโ€™t":                     "don’t",
+		"clean text, nothing to mend": "clean text, nothing to mend",
+		"โรงเรียนของเรา":              "โรงเรียนของเรา", // Thai stays Thai
+	} {
+		if got := repairMojibake(in); got != want {
+			t.Errorf("repairMojibake(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
