@@ -18,9 +18,14 @@
 //  4. The fastText text model (words, word bigrams and trigrams,
 //     softmax, labels machine/human) is trained on A, in Go, on
 //     detect.ModelInput(text): the story with credit lines and page
-//     clutter masked. Sources: stories-dev (GPT-2 to GPT-4 era machine
-//     text, WritingPrompts, Reddit, news), webtext-dev (human web pages),
-//     modern-machine (2024–25 chat models), the genre pages, the seeds.
+//     clutter masked, its first 3,000 bytes. Sources: stories-dev's
+//     gpt-3.5-turbo and gpt-4 text (three times each; its base-LM
+//     continuations, GPT-2 to davinci, are left out: they are web-like and
+//     taught the model that web text is machine-written) and its human
+//     WritingPrompts, Reddit, news and Q&A text; webtext-dev (human web
+//     pages); modern-machine (2024–25 chat models, half as openings, and
+//     the stories with a prompt also laid out as WritingPrompts: prompt,
+//     then opening); the genre pages (three times); the seeds.
 //  5. The combiner, a logistic regression over the signals, is fitted on B
 //     (each genre signal's weight held >= 0: evidence for, never
 //     against; the text model's weight free), with groups weighted so
@@ -31,7 +36,8 @@
 //     is at most 0.5% on Reddit posts and on web text, 1% on credited news
 //     pages and on human WritingPrompts stories.
 //  7. Measured on C, and by leave-one-model-family-out (the text model and
-//     combiner refitted without a family's texts, tested on all of them):
+//     combiner refitted without a family's texts, tested on all of them;
+//     for claude, the genre pages leave too, since a Claude model wrote them):
 //     detect/model/EVAL.md and detect/model/eval.json, which the tests
 //     check.
 package main
