@@ -3,6 +3,8 @@ package detect
 import (
 	"fmt"
 	"math"
+	"sort"
+	"unicode/utf8"
 )
 
 // Explain says in words what a reason measured and how much it moved the
@@ -66,7 +68,11 @@ func (r Reason) Explain() string {
 		case p <= 0.4:
 			verdict = "leans human-written"
 		}
-		return fmt.Sprintf("the text model (fastText over words and word pairs and triples, trained on 2024-25 chat-model text, in-genre stories and human posts) %s: P(machine) = %.3f, which %s the score's logit by %.2f", verdict, p, direction(r.Contribution), math.Abs(r.Contribution))
+		out := fmt.Sprintf("the text model (fastText over words and word pairs and triples, trained on 2024-25 chat-model text, in-genre stories and human posts) %s: P(machine) = %.3f, which %s the score's logit by %.2f", verdict, p, direction(r.Contribution), math.Abs(r.Contribution))
+		if len(r.Spans) > 0 {
+			out += "; the highlighted phrases moved it most"
+		}
+		return out
 	default:
 		what = fmt.Sprintf("%s = %.3f", r.Signal, v)
 	}
@@ -85,4 +91,108 @@ func plural(v float64, one, many string) string {
 		return "1 " + one
 	}
 	return fmt.Sprintf("%g %s", v, many)
+}
+
+// modelEvidenceSpans is how many stretches of text modelEvidence points
+// at, and modelEvidenceWords how many tokens (words and punctuation) each
+// covers at most.
+const (
+	modelEvidenceSpans = 6
+	modelEvidenceWords = 5
+)
+
+// modelEvidence returns the phrases of text that moved the learned model's
+// verdict most in the direction of its logit (machine-written for a
+// positive logit, human for a negative one): each token's part of the
+// logit (its word row, and an equal share of each word pair or triple it
+// is in; fasttext.Model.Explain) is summed over windows of up to
+// modelEvidenceWords tokens, and the best windows that agree with the
+// verdict are kept, at most modelEvidenceSpans, not overlapping, in text
+// order. read is what the model read: a prefix of the (masked) text with
+// text's offsets.
+func (d *Detector) modelEvidence(text, read string, logit float64) []Span {
+	var pos []int32
+	norm := string(appendNormalized(nil, read, &pos))
+	ev, _, err := d.text.Explain(norm, LabelMachine, labelHuman)
+	if err != nil || len(ev) == 0 {
+		return nil
+	}
+	// The tokens of norm, and each one's part.
+	type token struct {
+		start, end int
+		part       float64
+	}
+	var toks []token
+	for i := 0; i < len(norm); {
+		for i < len(norm) && norm[i] == ' ' {
+			i++
+		}
+		j := i
+		for j < len(norm) && norm[j] != ' ' {
+			j++
+		}
+		if j > i {
+			toks = append(toks, token{start: i, end: j})
+		}
+		i = j
+	}
+	for _, e := range ev {
+		first := sort.Search(len(toks), func(k int) bool { return toks[k].start >= e.Start })
+		last := first
+		for last+1 < len(toks) && toks[last+1].end <= e.End {
+			last++
+		}
+		if first >= len(toks) {
+			continue
+		}
+		share := float64(e.Value) / float64(last-first+1)
+		for k := first; k <= last; k++ {
+			toks[k].part += share
+		}
+	}
+	sign := 1.0
+	if logit < 0 {
+		sign = -1
+	}
+	type window struct {
+		first, last int
+		score       float64
+	}
+	var ws []window
+	for i := range toks {
+		sum := 0.0
+		for j := i; j < len(toks) && j < i+modelEvidenceWords; j++ {
+			sum += toks[j].part * sign
+			if sum > 0 {
+				ws = append(ws, window{i, j, sum})
+			}
+		}
+	}
+	sort.SliceStable(ws, func(i, j int) bool { return ws[i].score > ws[j].score })
+	var chosen []window
+	for _, w := range ws {
+		if len(chosen) == modelEvidenceSpans {
+			break
+		}
+		free := true
+		for _, c := range chosen {
+			if w.first <= c.last && c.first <= w.last {
+				free = false
+				break
+			}
+		}
+		if free {
+			chosen = append(chosen, w)
+		}
+	}
+	sort.Slice(chosen, func(i, j int) bool { return chosen[i].first < chosen[j].first })
+	ri := &runeIndex{s: text}
+	spans := make([]Span, 0, len(chosen))
+	for _, c := range chosen {
+		a := int(pos[toks[c.first].start])
+		lastRune := int(pos[toks[c.last].end-1])
+		_, size := utf8.DecodeRuneInString(read[lastRune:])
+		spans = append(spans, Span{ri.at(a), ri.at(lastRune + size)})
+	}
+	return spans
 }

@@ -64,15 +64,15 @@ type signalSet struct {
 }
 
 // modelText cuts the extracted text to what the version's learned model
-// reads, and repairs it.
-func (s *signalSet) modelText(text string) string {
+// reads (read), and returns that repaired (in).
+func (s *signalSet) modelText(text string) (read, in string) {
 	if s.inputBytes > 0 {
 		text = truncateAt(text, s.inputBytes)
 	}
 	if s.repair != nil {
-		text = s.repair(text)
+		return text, s.repair(text)
 	}
-	return text
+	return text, text
 }
 
 // sets are the detector versions: slop_v1 is kept as it was fitted, for
@@ -145,7 +145,7 @@ func (m *Model) Validate() error {
 // space): the style shows in the first few hundred words, and a bound
 // keeps the cost of long pages flat.
 func NormalizeForModel(s string) string {
-	return string(appendNormalized(make([]byte, 0, len(s)+len(s)/8), s))
+	return string(appendNormalized(make([]byte, 0, len(s)+len(s)/8), s, nil))
 }
 
 // ModelInputBytes bounds the text the text model reads.
@@ -193,10 +193,20 @@ var asciiClass = func() (t [128]byte) {
 	return t
 }()
 
-func appendNormalized(b []byte, s string) []byte {
+// When pos is not nil, it receives, for each byte appended to b, the
+// offset in s of the rune it came from, so that a stretch of the
+// normalised text can be found in s again.
+func appendNormalized(b []byte, s string, pos *[]int32) []byte {
 	s = truncateForModel(s)
 	space := true
+	last := 0 // the offset of the rune being normalised
 	for i := 0; i < len(s); {
+		if pos != nil {
+			for len(*pos) < len(b) { // the bytes the previous rune appended
+				*pos = append(*pos, int32(last))
+			}
+			last = i
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			i++
@@ -260,22 +270,34 @@ func appendNormalized(b []byte, s string) []byte {
 			space = false
 		}
 	}
+	if pos != nil {
+		for len(*pos) < len(b) {
+			*pos = append(*pos, int32(last))
+		}
+	}
 	for len(b) > 0 && b[len(b)-1] == ' ' {
 		b = b[:len(b)-1]
+	}
+	if pos != nil {
+		*pos = (*pos)[:len(b)]
 	}
 	return b
 }
 
 var normBufs = sync.Pool{New: func() any { return new([]byte) }}
 
-// LabelMachine is the text model's label for machine-written text.
-const LabelMachine = "__label__machine"
+// LabelMachine is the text model's label for machine-written text;
+// labelHuman the other one.
+const (
+	LabelMachine = "__label__machine"
+	labelHuman   = "__label__human"
+)
 
 // machineLogit returns the logit of the text model's P(machine), clamped
 // to ±8, and the probability.
 func machineLogit(tm *fasttext.Model, text string) (float64, float64) {
 	buf := normBufs.Get().(*[]byte)
-	*buf = appendNormalized((*buf)[:0], text)
+	*buf = appendNormalized((*buf)[:0], text, nil)
 	// The model only reads the string during the call; the buffer is
 	// reused after it returns.
 	preds := tm.Predict(unsafe.String(unsafe.SliceData(*buf), len(*buf)), -1, 0)
@@ -309,5 +331,6 @@ func ModelInput(version, text string) (string, error) {
 		return "", err
 	}
 	_, story := set.extract(text, Prior{})
-	return NormalizeForModel(set.modelText(story)), nil
+	_, in := set.modelText(story)
+	return NormalizeForModel(in), nil
 }

@@ -118,6 +118,10 @@ type Config struct {
 	TagOnly bool
 	// MaxSpans caps the spans kept per reason in metadata (default 20).
 	MaxSpans int
+	// ExplainModel gives the learned model's reason spans for every
+	// document, not only flagged ones (slop_v2; it costs a second pass of
+	// the text model).
+	ExplainModel bool
 }
 
 // Detector scores text. It is safe for concurrent use.
@@ -160,19 +164,40 @@ func (d *Detector) Threshold() float64 { return d.cfg.Threshold }
 
 // Signals measures every signal of text, the learned model's included.
 func (d *Detector) Signals(text string, prior Prior) []Signal {
-	sigs, modelText := d.set.extract(text, prior)
-	logit, p := machineLogit(d.text, d.set.modelText(modelText))
+	sigs, _, _ := d.signals(text, prior)
+	return sigs
+}
+
+// signals measures the signals and returns the text the learned model
+// read (a prefix of the masked story, with text's offsets) and whether it
+// was repaired before the model read it (then its offsets are not text's).
+func (d *Detector) signals(text string, prior Prior) ([]Signal, string, bool) {
+	sigs, story := d.set.extract(text, prior)
+	read, modelText := d.set.modelText(story)
+	logit, p := machineLogit(d.text, modelText)
 	sigs[len(sigs)-1].Value = logit
 	if d.set.version == NameV2 {
 		gateStock(sigs, p)
 	}
-	return sigs
+	return sigs, read, len(modelText) != len(read) || modelText != read
 }
 
 // Score scores text. prior adds what an earlier clean stage removed.
+//
+// With slop_v2, the learned model's reason gets spans too, the stretches
+// of text that moved its verdict most (see modelEvidence), for flagged
+// documents or, with Config.ExplainModel, for every document.
 func (d *Detector) Score(text string, prior Prior) Result {
-	sigs := d.Signals(text, prior)
-	return d.combine(sigs)
+	sigs, read, repaired := d.signals(text, prior)
+	res := d.combine(sigs)
+	if d.set.version == NameV2 && !repaired && (res.Flagged() || d.cfg.ExplainModel) {
+		for i := range res.Reasons {
+			if res.Reasons[i].Signal == SigModel {
+				res.Reasons[i].Spans = d.modelEvidence(text, read, res.Reasons[i].Value)
+			}
+		}
+	}
+	return res
 }
 
 func (d *Detector) combine(sigs []Signal) Result {

@@ -106,7 +106,7 @@ func newScorer(o scoreOpts) (*scorer, error) {
 	if err != nil {
 		return nil, err
 	}
-	det, err := slopmodel.NewVersion(o.detector, detect.Config{Threshold: o.slopThreshold})
+	det, err := slopmodel.NewVersion(o.detector, detect.Config{Threshold: o.slopThreshold, ExplainModel: true})
 	if err != nil {
 		return nil, usageError{err}
 	}

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"compress/gzip"
 	"encoding/json"
 	"math"
 	"os"
@@ -25,6 +26,12 @@ func TestV2SeedsFlagged(t *testing.T) {
 		}
 		if len(res.Reasons) < 2 || res.Reasons[0].Signal != detect.SigAICredit && res.Reasons[1].Signal != detect.SigAICredit {
 			t.Errorf("%s: top reasons %+v, want %s among the first two", name, res.Reasons, detect.SigAICredit)
+		}
+		// The learned model points at the phrases that moved it.
+		for _, r := range res.Reasons {
+			if r.Signal == detect.SigModel && (len(r.Spans) == 0 || !strings.Contains(r.Explain(), "highlighted")) {
+				t.Errorf("%s: learned_model has no evidence: %+v", name, r)
+			}
 		}
 		bare := clean.Cut(text, clean.FindLines(text))
 		if res := det.Score(bare, detect.Prior{}); res.Score < 0.9 {
@@ -236,4 +243,50 @@ func TestV2Concurrent(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// A document that is not flagged gets the learned model's evidence only
+// with ExplainModel.
+func TestExplainModelOption(t *testing.T) {
+	text := sampleText(t)
+	plain, _ := New(detect.Config{})
+	explain, _ := New(detect.Config{ExplainModel: true})
+	spans := func(res detect.Result) int {
+		for _, r := range res.Reasons {
+			if r.Signal == detect.SigModel {
+				return len(r.Spans)
+			}
+		}
+		return -1
+	}
+	a, b := plain.Score(text, detect.Prior{}), explain.Score(text, detect.Prior{})
+	if a.Flagged() || spans(a) != 0 || spans(b) <= 0 || a.Score != b.Score {
+		t.Errorf("not flagged %v: %d spans plain, %d with ExplainModel; scores %v %v", a.Flagged(), spans(a), spans(b), a.Score, b.Score)
+	}
+}
+
+// sampleText is a real Reddit post of the sample corpus, not flagged.
+func sampleText(t *testing.T) string {
+	t.Helper()
+	f, err := os.Open("../../testdata/sample/webtext-sample.jsonl.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := json.NewDecoder(zr)
+	for dec.More() {
+		var d struct{ ID, Text string }
+		if err := dec.Decode(&d); err != nil {
+			t.Fatal(err)
+		}
+		if d.ID == "148zbsi" {
+			return d.Text
+		}
+	}
+	t.Fatal("no 148zbsi in the sample")
+	return ""
 }
