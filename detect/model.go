@@ -193,8 +193,9 @@ var asciiClass = func() (t [128]byte) {
 	return t
 }()
 
-// When pos is not nil, it receives, for each byte appended to b, the
-// offset in s of the rune it came from, so that a stretch of the
+// appendNormalized appends NormalizeForModel(s) to b. When pos is not
+// nil, it receives, for each byte appended to b, the offset in s of the
+// rune it came from, so that a stretch of the
 // normalised text can be found in s again.
 func appendNormalized(b []byte, s string, pos *[]int32) []byte {
 	s = truncateForModel(s)
