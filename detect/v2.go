@@ -168,7 +168,7 @@ func extractV2(text string, prior Prior) ([]Signal, string) {
 		title.Value = 1
 		title.Spans = []Span{span(a, b)}
 	}
-	narratorIntro(lower, words, sig(SigIntro), span)
+	narratorIntro(story, lower, words, sig(SigIntro), span)
 
 	assistantPatterns.count(story, words, lower, ents, sig(SigAssistant), span)
 	countLineMatches(story, scaffoldPatterns, sig(SigScaffold), span)
@@ -714,9 +714,18 @@ func titleLine(story string) (int, int, bool) {
 // narratorIntro counts the genre's introductions of the narrator by name
 // and age: "My name is Emily, and I'm 28", "My name's Rachel, I'm 29":
 // "my name is" or "my name's", then within eight words "I'm" or "I am"
-// and a number (digits or a number word).
-func narratorIntro(lower []string, words []word, s *Signal, span func(a, b int) Span) {
+// and a number (digits or a number word); or "I'm Marcus, 41": "I'm",
+// a capitalised name, an age.
+func narratorIntro(text string, lower []string, words []word, s *Signal, span func(a, b int) Span) {
 	for i := 0; i+2 < len(lower); i++ {
+		if (lower[i] == "i'm" || lower[i] == "i’m") && isAge(lower[i+2]) {
+			if r, _ := utf8.DecodeRuneInString(text[words[i+1].start:]); unicode.IsUpper(r) {
+				s.Value++
+				s.Spans = append(s.Spans, span(words[i].start, words[i+2].end))
+				i += 2
+				continue
+			}
+		}
 		if lower[i] != "my" {
 			continue
 		}

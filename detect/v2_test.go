@@ -210,6 +210,8 @@ func TestRepeatedAndExclamationV2(t *testing.T) {
 		{"narrator intro, short form", "My name’s Rachel, I’m twenty-nine, and I was about to get married.", SigIntro, 1, nil},
 		{"name without age", "My name is Emily and I'm tired of this.", SigIntro, 0, nil},
 		{"age without name", "I'm 28 and my husband is 30.", SigIntro, 0, nil},
+		{"I'm name, age", "I'm Marcus, 41, and until last spring I thought my marriage was solid.", SigIntro, 1, []string{"I'm Marcus, 41"}},
+		{"I'm not a name", "I'm not 30 yet.", SigIntro, 0, nil},
 	})
 }
 
