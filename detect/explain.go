@@ -54,7 +54,7 @@ func (r Reason) Explain() string {
 	case SigShortParas:
 		what = fmt.Sprintf("%.0f%% of the story's paragraphs are 30 words or fewer: the genre's short, punchy rhythm", 100*v)
 	case SigIntro:
-		what = fmt.Sprintf("the narrator introduces herself or himself by name and age (\"My name is Emily, and I'm 28\"), %s", plural(v, "time", "times"))
+		what = fmt.Sprintf("the narrator introduces herself or himself by name (\"My name is Emily, and I'm 28\"), %s", plural(v, "time", "times"))
 	case SigModel:
 		p := 1 / (1 + math.Exp(-v))
 		verdict := "cannot tell"

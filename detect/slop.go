@@ -52,7 +52,7 @@
 //	slop_phrases        phrases chat models over-use per 1,000 words (lexicon
 //	                    in slop_phrases.txt) and "It wasn't X. It was Y."
 //	short_paragraphs    share of paragraphs of 30 words or fewer
-//	narrator_intro      "My name is Emily, and I'm 28"
+//	narrator_intro      "My name is Emily, and I'm 28", "I'm Marcus, 41"
 //	learned_model       the text model's P(machine), as a logit
 //
 // Each Reason carries the signal's value, its contribution to the score's
