@@ -7,9 +7,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 
 	"github.com/winnowhq/winnow/detect/heldout"
@@ -27,10 +25,9 @@ var reHeader = regexp.MustCompile(`^(\S+) \| style: (\w+) \| theme: (.*)$`)
 
 // readWritten parses every *.txt of dir.
 func readWritten(dir string) ([]written, error) {
-	paths, _ := filepath.Glob(filepath.Join(dir, "*.txt"))
-	sort.Strings(paths)
-	if len(paths) == 0 {
-		return nil, fmt.Errorf("no stories in %s", dir)
+	paths, err := textFiles(dir, "stories")
+	if err != nil {
+		return nil, err
 	}
 	var out []written
 	seen := map[string]bool{}

@@ -39,7 +39,8 @@
 //     combiner refitted without a family's texts, tested on all of them;
 //     for claude, the genre pages leave too, since a Claude model wrote them):
 //     detect/model/EVAL.md and detect/model/eval.json, which the tests
-//     check.
+//     check. After a refit, also rewrite the per-document golden scores:
+//     go test ./detect/model -run V2Golden -args -update.
 package main
 
 import (
@@ -299,10 +300,9 @@ func label(machine bool) string {
 }
 
 func readSeeds(dir string) ([]example, error) {
-	paths, _ := filepath.Glob(filepath.Join(dir, "*.txt"))
-	sort.Strings(paths)
-	if len(paths) == 0 {
-		return nil, fmt.Errorf("no seeds in %s", dir)
+	paths, err := textFiles(dir, "seeds")
+	if err != nil {
+		return nil, err
 	}
 	var out []example
 	for _, p := range paths {
@@ -313,6 +313,16 @@ func readSeeds(dir string) ([]example, error) {
 		out = append(out, example{ID: filepath.Base(p), Text: string(b), Source: "seed", Group: "seed", Machine: true, Key: filepath.Base(p)})
 	}
 	return out, nil
+}
+
+// textFiles returns the *.txt files of dir, sorted; none is an error.
+func textFiles(dir, what string) ([]string, error) {
+	paths, _ := filepath.Glob(filepath.Join(dir, "*.txt"))
+	sort.Strings(paths)
+	if len(paths) == 0 {
+		return nil, fmt.Errorf("no %s in %s", what, dir)
+	}
+	return paths, nil
 }
 
 // chunks cuts a seed story, without its caption and repeated lines, into

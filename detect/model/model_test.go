@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"compress/gzip"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"hash/fnv"
 	"os"
@@ -32,6 +33,34 @@ func seeds(t testing.TB) map[string]string {
 			t.Fatal(err)
 		}
 		out[filepath.Base(p)] = string(b)
+	}
+	return out
+}
+
+// sampleDoc is one document of the sample corpus.
+type sampleDoc struct{ ID, Text string }
+
+// sampleDocs reads the sample corpus (testdata/sample, 527 real web
+// documents).
+func sampleDocs(tb testing.TB) []sampleDoc {
+	tb.Helper()
+	f, err := os.Open("../../testdata/sample/webtext-sample.jsonl.gz")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var out []sampleDoc
+	dec := json.NewDecoder(zr)
+	for dec.More() {
+		var d sampleDoc
+		if err := dec.Decode(&d); err != nil {
+			tb.Fatal(err)
+		}
+		out = append(out, d)
 	}
 	return out
 }
@@ -131,30 +160,16 @@ func TestSourcesInProseAreNotCredits(t *testing.T) {
 // blog articles, Reddit posts) are rarely flagged.
 func TestWebSampleRarelyFlagged(t *testing.T) {
 	det := detector(t)
-	f, err := os.Open("../../testdata/sample/webtext-sample.jsonl.gz")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dec := json.NewDecoder(zr)
-	n, flagged := 0, 0
-	for dec.More() {
-		var d struct{ ID, Text string }
-		if err := dec.Decode(&d); err != nil {
-			t.Fatal(err)
-		}
-		n++
+	docs := sampleDocs(t)
+	flagged := 0
+	for _, d := range docs {
 		if res := det.Score(d.Text, detect.Prior{}); res.Flagged() {
 			flagged++
 			t.Logf("flagged %s (%.3f): %.80q", d.ID, res.Score, d.Text)
 		}
 	}
-	if rate := float64(flagged) / float64(n); rate > 0.02 {
-		t.Errorf("%d of %d sample web documents flagged (%.3f > 0.02)", flagged, n, rate)
+	if rate := float64(flagged) / float64(len(docs)); rate > 0.02 {
+		t.Errorf("%d of %d sample web documents flagged (%.3f > 0.02)", flagged, len(docs), rate)
 	}
 }
 
@@ -239,16 +254,7 @@ func BenchmarkSlop(b *testing.B) {
 		texts = append(texts, s)
 		size += int64(len(s))
 	}
-	fh, err := os.Open("../../testdata/sample/webtext-sample.jsonl.gz")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer fh.Close()
-	zr, _ := gzip.NewReader(fh)
-	dec := json.NewDecoder(zr)
-	for dec.More() {
-		var d struct{ Text string }
-		dec.Decode(&d)
+	for _, d := range sampleDocs(b) {
 		texts = append(texts, d.Text)
 		size += int64(len(d.Text))
 	}
@@ -270,10 +276,47 @@ func BenchmarkSlop(b *testing.B) {
 	}
 }
 
+var update = flag.Bool("update", false, "rewrite testdata/slop_v2_sample.golden from the current model")
+
 // slop_v1 scores the sample corpus exactly as it did before slop_v2
 // existed (golden file written by that version).
 func TestV1Golden(t *testing.T) {
-	b, err := os.ReadFile("testdata/slop_v1_sample.golden")
+	checkGolden(t, detectorV1(t), "testdata/slop_v1_sample.golden", false)
+}
+
+// slop_v2 scores the sample corpus as when the golden file was written:
+// after a refit, rewrite it with
+// go test ./detect/model -run V2Golden -args -update, and read the diff.
+func TestV2Golden(t *testing.T) {
+	checkGolden(t, detector(t), "testdata/slop_v2_sample.golden", *update)
+}
+
+// checkGolden compares det's score and reasons (signal:contribution) for
+// every sample document with a golden file, or rewrites the file.
+func checkGolden(t *testing.T, det *detect.Detector, path string, rewrite bool) {
+	t.Helper()
+	docs := sampleDocs(t)
+	got := make([]string, len(docs))
+	for i, d := range docs {
+		res := det.Score(d.Text, detect.Prior{})
+		var rs []string
+		for _, r := range res.Reasons {
+			rs = append(rs, fmt.Sprintf("%s:%s", r.Signal, pyFloat(r.Contribution)))
+		}
+		got[i] = pyFloat(res.Score) + "\t" + strings.Join(rs, ",")
+	}
+	if rewrite {
+		var b strings.Builder
+		fmt.Fprintf(&b, "# %s on testdata/sample/webtext-sample.jsonl.gz, written by go test ./detect/model -run V2Golden -args -update\n# id, score, then signal:contribution for each reason\n", det.Name())
+		for i, d := range docs {
+			b.WriteString(d.ID + "\t" + got[i] + "\n")
+		}
+		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -285,35 +328,13 @@ func TestV1Golden(t *testing.T) {
 		id, rest, _ := strings.Cut(l, "\t")
 		want[id] = rest
 	}
-	det := detectorV1(t)
-	f, err := os.Open("../../testdata/sample/webtext-sample.jsonl.gz")
-	if err != nil {
-		t.Fatal(err)
+	if len(docs) != len(want) {
+		t.Errorf("%d documents scored, golden has %d", len(docs), len(want))
 	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dec := json.NewDecoder(zr)
-	n := 0
-	for dec.More() {
-		var d struct{ ID, Text string }
-		if err := dec.Decode(&d); err != nil {
-			t.Fatal(err)
+	for i, d := range docs {
+		if got[i] != want[d.ID] {
+			t.Errorf("%s: %s gives %q, golden %q", d.ID, det.Name(), got[i], want[d.ID])
 		}
-		res := det.Score(d.Text, detect.Prior{})
-		var rs []string
-		for _, r := range res.Reasons {
-			rs = append(rs, fmt.Sprintf("%s:%s", r.Signal, pyFloat(r.Contribution)))
-		}
-		if got := pyFloat(res.Score) + "\t" + strings.Join(rs, ","); got != want[d.ID] {
-			t.Errorf("%s: slop_v1 gives %q, golden %q", d.ID, got, want[d.ID])
-		}
-		n++
-	}
-	if n != len(want) {
-		t.Errorf("%d documents scored, golden has %d", n, len(want))
 	}
 }
 

@@ -1,7 +1,6 @@
 package model
 
 import (
-	"compress/gzip"
 	"encoding/json"
 	"math"
 	"os"
@@ -268,21 +267,7 @@ func TestExplainModelOption(t *testing.T) {
 // sampleText is a real Reddit post of the sample corpus, not flagged.
 func sampleText(t *testing.T) string {
 	t.Helper()
-	f, err := os.Open("../../testdata/sample/webtext-sample.jsonl.gz")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dec := json.NewDecoder(zr)
-	for dec.More() {
-		var d struct{ ID, Text string }
-		if err := dec.Decode(&d); err != nil {
-			t.Fatal(err)
-		}
+	for _, d := range sampleDocs(t) {
 		if d.ID == "148zbsi" {
 			return d.Text
 		}
