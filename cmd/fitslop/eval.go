@@ -162,12 +162,15 @@ func seedOf(det *detect.Detector, name, text string) seedScore {
 	return s
 }
 
+// renderedCredits are all the credits renderPages puts after a caption.
+var renderedCredits = append(append([]string{}, aiCredits...), stockCredits...)
+
 // stripRenderedCredits removes the caption lines renderPages added.
 func stripRenderedCredits(text string) string {
 	var keep []string
 	for _, l := range strings.Split(text, "\n\n") {
 		credit := false
-		for _, c := range append(append([]string{}, aiCredits...), stockCredits...) {
+		for _, c := range renderedCredits {
 			if strings.HasSuffix(l, c) {
 				credit = true
 				break
