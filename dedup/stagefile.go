@@ -9,6 +9,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+
+	"github.com/winnowhq/winnow/outdir"
 )
 
 // Stage files carry data from one dedup stage to the next, possibly across
@@ -179,9 +181,8 @@ func CreateStageFile(path string, h StageHeader) (*StageWriter, error) {
 	return w, nil
 }
 
-func tempName(path string) string {
-	return filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".partial")
-}
+// tempName is the temporary name of path, per process (outdir.TempName).
+func tempName(path string) string { return outdir.TempName(path) }
 
 // Append adds one record. For fixed-size kinds len(rec) must be the
 // record size.

@@ -38,6 +38,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -45,6 +46,7 @@ import (
 	"github.com/winnowhq/winnow/doc"
 	"github.com/winnowhq/winnow/format"
 	"github.com/winnowhq/winnow/format/jsonl"
+	"github.com/winnowhq/winnow/outdir"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -122,6 +124,41 @@ const (
 // ErrStrict is wrapped by the error a strict run fails with.
 var ErrStrict = errors.New("strict mode")
 
+// DamagedError is what Run returns when it finished but some inputs were
+// damaged or unreadable: read only up to a break (truncated or corrupt
+// compression, a damaged Parquet page), with damaged records (WARC), or
+// not at all (a dangling link, no permission). Their documents before the
+// damage are written and counted; an input with an error is not marked
+// done, so a rerun reads it again.
+type DamagedError struct {
+	Inputs []InputError
+}
+
+// InputError is one damaged or unreadable input.
+type InputError struct {
+	Input string // the input's path
+	Docs  int64  // documents read from it
+	Err   error
+}
+
+func (e *InputError) Error() string { return e.Err.Error() }
+func (e *InputError) Unwrap() error { return e.Err }
+
+func (e *DamagedError) Error() string {
+	if len(e.Inputs) == 1 {
+		return e.Inputs[0].Err.Error()
+	}
+	return fmt.Sprintf("%d inputs damaged or unreadable; first: %v", len(e.Inputs), e.Inputs[0].Err)
+}
+
+func (e *DamagedError) Unwrap() []error {
+	out := make([]error, len(e.Inputs))
+	for i := range e.Inputs {
+		out[i] = &e.Inputs[i]
+	}
+	return out
+}
+
 // Run runs the chain over every input. Documents are counted in the
 // returned Stats even when an error is returned for some input (a
 // truncated gzip stream, say): the documents read before the break are
@@ -185,7 +222,7 @@ func Run(ctx context.Context, cfg Config) (*Stats, error) {
 
 	var mu sync.Mutex
 	files := make([]FileStats, len(cfg.Inputs))
-	var fileErrs []error
+	var damaged []InputError
 	g.SetLimit(cfg.Workers)
 	for i, in := range cfg.Inputs {
 		g.Go(func() error {
@@ -197,7 +234,7 @@ func Run(ctx context.Context, cfg Config) (*Stats, error) {
 			defer mu.Unlock()
 			files[i] = *fs
 			if err != nil {
-				fileErrs = append(fileErrs, err)
+				damaged = append(damaged, InputError{Input: in.Path, Docs: fs.Stats.In.Docs, Err: err})
 			}
 			return nil
 		})
@@ -227,7 +264,16 @@ func Run(ctx context.Context, cfg Config) (*Stats, error) {
 	if err := writeJSON(filepath.Join(cfg.OutDir, "stats.json"), total); err != nil {
 		return total, fmt.Errorf("write stats: %w", err)
 	}
-	return total, errors.Join(fileErrs...)
+	if len(damaged) > 0 {
+		// In input order, whatever order the inputs finished in.
+		pos := map[string]int{}
+		for i, in := range cfg.Inputs {
+			pos[in.Path] = i
+		}
+		sort.SliceStable(damaged, func(i, j int) bool { return pos[damaged[i].Input] < pos[damaged[j].Input] })
+		return total, &DamagedError{Inputs: damaged}
+	}
+	return total, nil
 }
 
 type runner struct {
@@ -257,9 +303,9 @@ type batch struct {
 	stats                   *Stats
 }
 
-func partialName(path string) string {
-	return filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".partial")
-}
+// partialName is the temporary name of an output path: per process, so
+// that two processes never write the same one.
+func partialName(path string) string { return outdir.TempName(path) }
 
 // file processes one input to completion and commits its outputs. A read
 // error (truncated compression) is returned along with the FileStats of
@@ -277,7 +323,7 @@ func (r *runner) file(ctx context.Context, in Input) (*FileStats, error) {
 			if prev.Fingerprint != cfg.Fingerprint {
 				return nil, fmt.Errorf("resume %s: %s was written by a different configuration; use a new --out directory", in.Path, cfg.OutDir)
 			}
-			if prev.Size == fs.Size && prev.ModTime == fs.ModTime && prev.Stats != nil {
+			if prev.Input == in.Path && prev.Size == fs.Size && prev.ModTime == fs.ModTime && prev.Stats != nil && prev.Error == "" {
 				prev.Resumed = true
 				cfg.Progress.RawBytes.Add(in.Size)
 				cfg.Progress.Docs.Add(prev.Stats.In.Docs)
@@ -289,6 +335,13 @@ func (r *runner) file(ctx context.Context, in Input) (*FileStats, error) {
 		}
 	}
 	start := time.Now()
+	// An input that cannot be read at all is reported with the others;
+	// no marker is written, so a rerun tries it again.
+	unreadable := func(err error) (*FileStats, error) {
+		fs.Stats = newStats(r.names)
+		fs.Error = err.Error()
+		return fs, err
+	}
 
 	var src io.Reader
 	var file *os.File
@@ -297,7 +350,7 @@ func (r *runner) file(ctx context.Context, in Input) (*FileStats, error) {
 	} else {
 		f, err := os.Open(in.Path)
 		if err != nil {
-			return nil, fmt.Errorf("open input: %w", err)
+			return unreadable(fmt.Errorf("open input: %w", err))
 		}
 		defer f.Close()
 		src, file = f, f
@@ -307,7 +360,7 @@ func (r *runner) file(ctx context.Context, in Input) (*FileStats, error) {
 	switch in.Format {
 	case FormatParquet:
 		if file == nil {
-			return nil, fmt.Errorf("read %s: Parquet needs a file, not a stream", in.Path)
+			return unreadable(fmt.Errorf("read %s: Parquet needs a file, not a stream", in.Path))
 		}
 		read = func(ctx context.Context, queue chan<- *batch) error { return r.readParquet(ctx, in, file, queue) }
 	case FormatWARC:
@@ -317,7 +370,7 @@ func (r *runner) file(ctx context.Context, in Input) (*FileStats, error) {
 	case FormatHTML:
 		dec, _, err := format.Decompress(src)
 		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", in.Path, err)
+			return unreadable(fmt.Errorf("read %s: %w", in.Path, err))
 		}
 		read = func(ctx context.Context, queue chan<- *batch) error {
 			defer dec.Close()
@@ -326,7 +379,7 @@ func (r *runner) file(ctx context.Context, in Input) (*FileStats, error) {
 	default:
 		dec, _, err := format.Decompress(src)
 		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", in.Path, err)
+			return unreadable(fmt.Errorf("read %s: %w", in.Path, err))
 		}
 		read = func(ctx context.Context, queue chan<- *batch) error {
 			defer dec.Close()

@@ -20,7 +20,7 @@ var ErrNotText = errors.New("warc: not a text record")
 // workers, counting and output are shared. An entry's line number is the
 // record's number in the file (1-based); a damaged record becomes a
 // rejected entry whose error names its offset, and reading goes on at the
-// next record.
+// next record; the file is then reported as damaged (see DamagedError).
 func (r *runner) readWARC(ctx context.Context, in Input, src io.Reader, queue chan<- *batch) error {
 	name := in.Rel
 	if name == "" {
@@ -29,7 +29,8 @@ func (r *runner) readWARC(ctx context.Context, in Input, src io.Reader, queue ch
 	wr := warc.NewReader(src, name)
 	q := r.newBatcher(&in, queue)
 	var d doc.Doc
-	var n int64
+	var n, damaged int64
+	var firstDamage error
 	for {
 		rec, err := wr.Next()
 		if err == io.EOF {
@@ -40,6 +41,9 @@ func (r *runner) readWARC(ctx context.Context, in Input, src io.Reader, queue ch
 		switch {
 		case errors.As(err, &re):
 			q.reject(n, err, []byte("offset "+strconv.FormatInt(re.Offset, 10)))
+			if damaged++; firstDamage == nil {
+				firstDamage = err
+			}
 		case err != nil:
 			readErr := fmt.Errorf("read %s: %w (after %d records)", in.Path, err, n-1)
 			if !q.send(ctx) {
@@ -64,6 +68,10 @@ func (r *runner) readWARC(ctx context.Context, in Input, src io.Reader, queue ch
 	q.b.warc = maps.Clone(wr.Counts())
 	if !q.send(ctx) {
 		return ctx.Err()
+	}
+	if damaged > 0 {
+		// Read to its end, but the file is damaged: the run says so.
+		return fmt.Errorf("read %s: %d damaged records, rejected (first: %w)", in.Path, damaged, firstDamage)
 	}
 	return nil
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/winnowhq/winnow/doc"
 	"github.com/winnowhq/winnow/format"
 	"github.com/winnowhq/winnow/format/jsonl"
+	"github.com/winnowhq/winnow/outdir"
 	"github.com/winnowhq/winnow/pipeline"
 )
 
@@ -40,6 +41,7 @@ type dedupOpts struct {
 	compression string
 	strict      bool
 	quiet       bool
+	own         ownOpts
 }
 
 func (o *dedupOpts) stageOpts() (dedup.StageOptions, error) {
@@ -116,6 +118,12 @@ their place).
   winnow dedup buckets --out out --band 0 --band 1 ...           # bands on any machines
   winnow dedup clusters --out out
   winnow dedup filter --out out --task 3 --tasks 8 crawl/`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usagef("unknown command %q for \"winnow dedup\"", args[0])
+			}
+			return cmd.Help()
+		},
 	}
 	p := c.PersistentFlags()
 	p.StringVarP(&o.out, "out", "o", "", "output directory (required)")
@@ -220,6 +228,7 @@ complete. Seconds and docs/s per stage go to DIR/dedup/stages.json.
 	}
 	runMB(run)
 	filterFlags(run)
+	ownFlags(run, &o.own, false)
 
 	show := &cobra.Command{
 		Use:   "show --out DIR CLUSTER",
@@ -490,6 +499,16 @@ func dedupRun(ctx context.Context, o dedupOpts, args []string, stdout, stderr io
 	if _, err := o.stageOpts(); err != nil {
 		return err
 	}
+	_, ins, err := dedupShards(o, args)
+	if err != nil {
+		return err
+	}
+	config := fmt.Sprintf("winnow %s; dedup run; ngrams=%d; buckets=%d; hashes=%d; exact=%v; compression=%s", version, o.ngrams, o.buckets, o.hashes, !o.noExact, o.compression)
+	dir, _, err := claimOut(o.out, config, ins, o.own, stderr)
+	if err != nil {
+		return err
+	}
+	defer dir.Release()
 	start := time.Now()
 	quiet := o.quiet
 	o.quiet = true
@@ -534,13 +553,7 @@ func dedupRun(ctx context.Context, o dedupOpts, args []string, stdout, stderr io
 	return sigErr
 }
 
-func writeFileAtomicCmd(path string, b []byte) error {
-	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".partial")
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
-}
+func writeFileAtomicCmd(path string, b []byte) error { return outdir.WriteFile(path, b) }
 
 // dedupShow prints cluster n of DIR/clusters.jsonl with the first
 // characters of each member, read from DIR/kept/ and DIR/removed/.

@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/winnowhq/winnow/outdir"
 )
 
 // The end-to-end tests run the real binary, built once.
@@ -244,12 +246,21 @@ func TestTruncatedGzipExit(t *testing.T) {
 	os.WriteFile(in, full[:len(full)/2], 0o644)
 	out := filepath.Join(dir, "out")
 	r := winnow(t, nil, "run", "--out", out, in)
-	if r.code != 1 || !strings.Contains(r.stderr, in) || !strings.Contains(r.stderr, "unexpected EOF") {
+	if r.code != 3 || !strings.Contains(r.stderr, in) || !strings.Contains(r.stderr, "unexpected EOF") {
 		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
 	}
 	s := readStats(t, out)
 	if s.In.Docs < 100 || s.In.Docs >= 527 {
 		t.Errorf("docs before the break: %d", s.In.Docs)
+	}
+	// The damaged input is not done: the rerun reads it again, reports it
+	// again and counts the same documents once.
+	r2 := winnow(t, nil, "run", "--out", out, in)
+	if r2.code != 3 || !strings.Contains(r2.stderr, "unexpected EOF") {
+		t.Fatalf("rerun: exit %d, stderr %q", r2.code, r2.stderr)
+	}
+	if s2 := readStats(t, out); s2.In.Docs != s.In.Docs || len(s2.Files) != 1 || s2.Files[0].Resumed {
+		t.Errorf("rerun: %d docs (first run %d), files %+v", s2.In.Docs, s.In.Docs, s2.Files)
 	}
 }
 
@@ -285,7 +296,9 @@ func TestInterrupt(t *testing.T) {
 		t.Fatalf("exit: %v, stderr %s", err, stderr.String())
 	}
 	filepath.Walk(out, func(p string, info os.FileInfo, err error) error {
-		if err == nil && !info.IsDir() {
+		// The claim on the directory (its lock file and manifest) stays:
+		// a rerun resumes the run.
+		if err == nil && !info.IsDir() && info.Name() != outdir.LockName && info.Name() != outdir.ManifestName {
 			t.Errorf("interrupted run left %s", p)
 		}
 		return nil

@@ -1,3 +1,5 @@
+//go:build linux || freebsd || netbsd || openbsd
+
 package main
 
 import "syscall"
@@ -9,5 +11,5 @@ func peakRSS() int64 {
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
 	}
-	return ru.Maxrss * 1024 // kilobytes on Linux
+	return ru.Maxrss * 1024 // kilobytes on Linux and the BSDs
 }

@@ -33,6 +33,7 @@ type runOpts struct {
 	dedup       string
 	outFormat   string
 	stage       stageOpts
+	own         ownOpts
 	inputs      []string
 }
 
@@ -108,6 +109,7 @@ removed document's metadata.filter_reason names the first stage's reason.
 	f.BoolVar(&o.strict, "strict", false, "fail on the first unparseable line or truncated input instead of rejecting it")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress line")
 	f.StringVar(&o.dedup, "dedup", "none", "after the chain, remove duplicates among the kept documents: none, exact or minhash (exact, then MinHash); fineweb-full implies minhash")
+	ownFlags(c, &o.own, true)
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a pprof CPU profile of the run to this file")
 	return c
 }
@@ -166,6 +168,18 @@ func runRun(ctx context.Context, o runOpts, stdout, stderr io.Writer) error {
 		Fingerprint:  fmt.Sprintf("winnow %s; filters=%s; compression=%s; stage options=%+v", version, strings.Join(names, ","), comp, o.stage),
 		Progress:     &pipeline.Progress{},
 	}
+	if o.outFormat != pipeline.FormatJSONL {
+		cfg.Fingerprint += "; output=" + o.outFormat
+	}
+	if o.dedup != "none" {
+		cfg.Fingerprint += "; dedup=" + o.dedup
+	}
+	dir, all, err := claimOut(o.out, cfg.Fingerprint, inputs, o.own, stderr)
+	if err != nil {
+		return err
+	}
+	defer dir.Release()
+	cfg.Inputs = all
 	var stopProgress func()
 	if !o.quiet {
 		if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
@@ -184,11 +198,7 @@ func runRun(ctx context.Context, o runOpts, stdout, stderr io.Writer) error {
 		defer pprof.StopCPUProfile()
 	}
 	start := time.Now()
-	if o.outFormat != pipeline.FormatJSONL {
-		cfg.Fingerprint += "; output=" + o.outFormat
-	}
 	if o.dedup != "none" {
-		cfg.Fingerprint += "; dedup=" + o.dedup
 		return runDedup(ctx, o, cfg, stopProgress, stdout, start)
 	}
 	stats, err := pipeline.Run(ctx, cfg)

@@ -35,6 +35,7 @@ import (
 	"time"
 
 	"github.com/winnowhq/winnow/dedup"
+	"github.com/winnowhq/winnow/outdir"
 	"github.com/winnowhq/winnow/pipeline"
 )
 
@@ -374,7 +375,7 @@ func linkInto(src, dst string, optional bool) error {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return err
 	}
-	tmp := filepath.Join(filepath.Dir(dst), "."+filepath.Base(dst)+".partial")
+	tmp := outdir.TempName(dst)
 	os.Remove(tmp)
 	if err := os.Link(src, tmp); err != nil {
 		if err := copyFileSync(src, tmp); err != nil {

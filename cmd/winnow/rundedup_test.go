@@ -157,10 +157,10 @@ func TestRunDedupPlanted(t *testing.T) {
 	check("resume")
 
 	// Another dedup mode or none in the same OUT is refused.
-	if r := winnow(t, nil, append([]string{"run", "--dedup", "exact", "--filters", "gopher_quality", "--out", out}, inputs...)...); r.code != 1 || !strings.Contains(r.stderr, "different configuration") {
+	if r := winnow(t, nil, append([]string{"run", "--dedup", "exact", "--filters", "gopher_quality", "--out", out}, inputs...)...); r.code != 2 || !strings.Contains(r.stderr, "another configuration") {
 		t.Errorf("other --dedup: exit %d, %s", r.code, r.stderr)
 	}
-	if r := winnow(t, nil, append([]string{"run", "--filters", "gopher_quality", "--out", out}, inputs...)...); r.code != 1 || !strings.Contains(r.stderr, "different configuration") {
+	if r := winnow(t, nil, append([]string{"run", "--filters", "gopher_quality", "--out", out}, inputs...)...); r.code != 2 || !strings.Contains(r.stderr, "another configuration") {
 		t.Errorf("no --dedup: exit %d, %s", r.code, r.stderr)
 	}
 

@@ -102,9 +102,12 @@ type scorer struct {
 }
 
 func newScorer(o scoreOpts) (*scorer, error) {
+	if o.slopThreshold < 0 || o.slopThreshold >= 1 {
+		return nil, usagef("--slop-threshold %v: want a score in [0, 1) (0: the model's calibrated threshold)", o.slopThreshold)
+	}
 	lf, err := lang.New(lang.Config{Languages: o.languages, Threshold: 0.65})
 	if err != nil {
-		return nil, err
+		return nil, usageError{fmt.Errorf("--languages: %w", err)}
 	}
 	det, err := slopmodel.NewVersion(o.detector, detect.Config{Threshold: o.slopThreshold, ExplainModel: true})
 	if err != nil {

@@ -177,7 +177,21 @@ func findStage(name string) (stageDef, bool) {
 
 // chainFactory builds every stage once (they are all safe for concurrent
 // use) and returns a function handing the chain to each worker.
+// validate checks the stage options' values; a bad one is a usage error.
+func (o stageOpts) validate() error {
+	if err := (lang.Config{Languages: o.languages, Threshold: o.langThreshold}).Validate(); err != nil {
+		return usageError{fmt.Errorf("--languages/--lang-threshold: %w", err)}
+	}
+	if o.slopThreshold < 0 || o.slopThreshold >= 1 {
+		return usagef("--slop-threshold %v: want a score in [0, 1) (0: the model's calibrated threshold)", o.slopThreshold)
+	}
+	return nil
+}
+
 func chainFactory(names []string, o stageOpts) (func() ([]pipeline.Stage, error), error) {
+	if err := o.validate(); err != nil {
+		return nil, err
+	}
 	built := make([]pipeline.Stage, 0, len(names))
 	for _, n := range names {
 		def, ok := findStage(n)
