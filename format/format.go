@@ -115,7 +115,7 @@ func StripExt(name string) string {
 	name = stripCompression(name)
 	for {
 		stripped := false
-		for _, ext := range []string{".jsonl", ".ndjson", ".json", ".warc", ".arc", ".wet", ".html", ".htm", ".parquet"} {
+		for _, ext := range []string{".jsonl", ".ndjson", ".json", ".warc", ".arc", ".wet", ".html", ".htm", ".parquet", ".txt"} {
 			if strings.HasSuffix(name, ext) && len(name) > len(ext) {
 				name = strings.TrimSuffix(name, ext)
 				stripped = true
@@ -145,6 +145,12 @@ func IsWARCName(name string) bool {
 
 // IsHTMLName reports whether name is an HTML file name (".html", ".htm",
 // optionally compressed).
+func IsTextName(name string) bool {
+	return strings.HasSuffix(strings.ToLower(stripCompression(name)), ".txt")
+}
+
+// IsHTMLName reports whether name is an HTML page (.html, .htm), plain or
+// compressed.
 func IsHTMLName(name string) bool {
 	name = strings.ToLower(stripCompression(name))
 	return strings.HasSuffix(name, ".html") || strings.HasSuffix(name, ".htm")

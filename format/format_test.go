@@ -10,7 +10,8 @@ func TestStripExt(t *testing.T) {
 		"CC-MAIN-1.warc.gz":     "CC-MAIN-1",
 		"CC-MAIN-1.warc.wet.gz": "CC-MAIN-1",
 		"old.arc.gz":            "old",
-		"notes.txt":             "notes.txt",
+		"notes.txt":             "notes",
+		"story.txt.gz":          "story",
 		".jsonl":                ".jsonl",
 		"dir/x.ndjson":          "dir/x",
 	} {

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/winnowhq/winnow/doc"
@@ -61,7 +62,20 @@ func (q *batcher) addLine(line []byte, n int64) {
 
 // addDoc adds a document a non-JSONL reader made, encoded as the JSON line
 // the workers decode, and returns the line's size.
+//
+// A document bigger than Config.MaxDocBytes is rejected as too_large
+// instead (its size returned, with no error).
 func (q *batcher) addDoc(d *doc.Doc, n int64) (int, error) {
+	if size := len(d.Text); size > q.r.cfg.MaxDocBytes {
+		q.reject(n, fmt.Errorf("%w: document of %d bytes, over the limit of %d (--max-doc-bytes)", ErrTooLarge, size, q.r.cfg.MaxDocBytes), []byte(d.Text[:1024]))
+		return size, nil
+	}
+	// Raw JSON from another format (Parquet metadata and extra columns)
+	// may hold invalid UTF-8: replaced, as JSONL input's is.
+	d.Meta.Raw, _ = jsonl.ValidRaw(d.Meta.Raw)
+	for i := range d.Extra {
+		d.Extra[i].Value, _ = jsonl.ValidRaw(d.Extra[i].Value)
+	}
 	start := len(q.b.data)
 	var err error
 	if q.b.data, err = jsonl.AppendDoc(q.b.data, d); err != nil {

@@ -26,8 +26,42 @@ func htmlToUTF8(data []byte) string {
 	return string(bytes.ToValidUTF8(data, []byte("\uFFFD")))
 }
 
-// MaxHTMLSize caps one HTML input file; a bigger one is rejected.
+// MaxHTMLSize caps one HTML or text input file; a bigger one is rejected.
 const MaxHTMLSize = 64 << 20
+
+// readText makes one document of a text file (a story, say), as winnow
+// score reads one: its id is the file's path relative to the input
+// argument, metadata.source its path, its text the file's (a UTF-8
+// byte-order mark dropped).
+func (r *runner) readText(ctx context.Context, in Input, src io.Reader, queue chan<- *batch) error {
+	q := r.newBatcher(&in, queue)
+	data, err := io.ReadAll(io.LimitReader(src, MaxHTMLSize+1))
+	if err != nil {
+		return fmt.Errorf("read %s: %w", in.Path, err)
+	}
+	r.cfg.Progress.Bytes.Add(int64(len(data)))
+	data = bytes.TrimPrefix(data, utf8BOM)
+	switch {
+	case len(data) > MaxHTMLSize:
+		q.reject(1, fmt.Errorf("text: file larger than %d bytes", MaxHTMLSize), data[:1024])
+	case binaryKind(data) != "":
+		q.reject(1, fmt.Errorf("%w: %s", ErrBinary, binaryKind(data)), data[:min(len(data), 64)])
+	default:
+		id := in.Rel
+		if id == "" {
+			id = in.Name
+		}
+		d := doc.Doc{ID: id, Text: string(data)}
+		d.Meta.Set("source", in.Path)
+		if _, err := q.addDoc(&d, 1); err != nil {
+			return fmt.Errorf("read %s: %w", in.Path, err)
+		}
+	}
+	if !q.send(ctx) {
+		return ctx.Err()
+	}
+	return nil
+}
 
 // readHTML makes one document of an HTML file: its id is the file's path
 // relative to the input argument (Input.Rel), metadata.source its path,

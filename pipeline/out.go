@@ -22,6 +22,7 @@ type fileOut struct {
 	dir, name string
 	comp      format.Compression
 	parquet   bool // kept/ and removed/ as Parquet instead of JSONL
+	strict    bool // stop at the first rejected record (see strictReject)
 	kept      outFile
 	removed   outFile
 	rejected  outFile
@@ -148,16 +149,25 @@ func (o *fileOut) drain(ctx context.Context, queue <-chan *batch, stats *Stats, 
 				return err
 			}
 		}
-		if len(b.rejected) > 0 {
+		if len(b.rejected) > 0 && !o.strict {
 			if err := o.rejected.write(format.None, b.rejected); err != nil {
 				return err
 			}
 		}
 		b.stats.StageSeconds["write"] += time.Since(t).Seconds()
+		if o.strict && len(b.rejected) > 0 {
+			// The first bad record ends a strict run.
+			return &strictReject{record: b.rejected[:bytes.IndexByte(b.rejected, '\n')+1]}
+		}
 		stats.Merge(b.stats)
 		p.Docs.Add(b.stats.In.Docs)
 	}
 }
+
+// strictReject stops a strict run at its first rejected record.
+type strictReject struct{ record []byte }
+
+func (e *strictReject) Error() string { return "strict: rejected record" }
 
 // commit completes every output and renames it to its final name. kept and
 // removed are always created, rejected only when something was rejected.

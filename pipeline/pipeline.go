@@ -29,8 +29,10 @@
 package pipeline
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -70,10 +72,17 @@ const (
 	FormatJSONL = "jsonl"
 	FormatWARC  = "warc"
 	FormatHTML  = "html" // one document per file, the page as text
+	FormatText  = "text" // one document per file, its text as it is
 	// FormatParquet is datatrove's Parquet layout: text, id, metadata
 	// columns (metadata as JSON text or a struct), other columns kept.
 	FormatParquet = "parquet"
 )
+
+// Skipped is a path that walking the inputs passed over, and why.
+type Skipped struct {
+	Path   string `json:"path"`
+	Reason string `json:"reason"`
+}
 
 // Stage is one named step of the chain.
 type Stage struct {
@@ -84,6 +93,8 @@ type Stage struct {
 // Config configures a run.
 type Config struct {
 	Inputs []Input
+	// Skipped lists what finding the inputs skipped; it goes to stats.json.
+	Skipped []Skipped
 	// NewChain returns a fresh chain of stages; it is called once per
 	// worker, so stages need not be safe for concurrent use.
 	NewChain func() ([]Stage, error)
@@ -104,8 +115,11 @@ type Config struct {
 	// Progress, if set, is updated as the run goes.
 	Progress *Progress
 	Logger   *slog.Logger
-	// MaxLineSize limits one input line; <= 0 means jsonl.MaxLineSize.
-	MaxLineSize int
+	// MaxDocBytes limits one document (a JSONL line, a WARC record's
+	// text, an HTML or text file); a bigger one is rejected as too_large
+	// with its size, which bounds a run's memory per document. <= 0 means
+	// DefaultMaxDocBytes.
+	MaxDocBytes int
 }
 
 // Progress is updated atomically by a run; read it from another goroutine.
@@ -120,6 +134,12 @@ const (
 	batchBytes = 1 << 20
 	batchDocs  = 1024
 )
+
+// DefaultMaxDocBytes is Config.MaxDocBytes's default: 64 MiB, far above
+// any real web document (Common Crawl truncates records at 1 MiB), and low
+// enough that the filters' working memory for one document stays in a
+// few GB.
+const DefaultMaxDocBytes = 64 << 20
 
 // ErrStrict is wrapped by the error a strict run fails with.
 var ErrStrict = errors.New("strict mode")
@@ -180,6 +200,9 @@ func Run(ctx context.Context, cfg Config) (*Stats, error) {
 	}
 	if cfg.Compression == "" {
 		cfg.Compression = format.Gzip
+	}
+	if cfg.MaxDocBytes <= 0 {
+		cfg.MaxDocBytes = DefaultMaxDocBytes
 	}
 	probe, err := cfg.NewChain()
 	if err != nil {
@@ -257,6 +280,7 @@ func Run(ctx context.Context, cfg Config) (*Stats, error) {
 		}
 	}
 	total.Files = files
+	total.Skipped = cfg.Skipped
 	total.WallSeconds = time.Since(start).Seconds()
 	if err := total.Check(); err != nil {
 		return total, fmt.Errorf("internal error: %w", err)
@@ -367,6 +391,15 @@ func (r *runner) file(ctx context.Context, in Input) (*FileStats, error) {
 		// The WARC reader decompresses by itself, record by record, to
 		// know each record's offset in the file.
 		read = func(ctx context.Context, queue chan<- *batch) error { return r.readWARC(ctx, in, src, queue) }
+	case FormatText:
+		dec, _, err := format.Decompress(src)
+		if err != nil {
+			return unreadable(fmt.Errorf("read %s: %w", in.Path, err))
+		}
+		read = func(ctx context.Context, queue chan<- *batch) error {
+			defer dec.Close()
+			return r.readText(ctx, in, dec, queue)
+		}
 	case FormatHTML:
 		dec, _, err := format.Decompress(src)
 		if err != nil {
@@ -387,6 +420,7 @@ func (r *runner) file(ctx context.Context, in Input) (*FileStats, error) {
 		}
 	}
 	out := newFileOut(cfg.OutDir, in.Name, cfg.Compression, cfg.OutputFormat)
+	out.strict = cfg.Strict
 	defer out.abort()
 
 	fctx, fcancel := context.WithCancel(ctx)
@@ -417,14 +451,24 @@ func (r *runner) file(ctx context.Context, in Input) (*FileStats, error) {
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
+	var sr *strictReject
+	if errors.As(werr, &sr) {
+		// Only the bad record is written; the input is not done.
+		if err := outdir.WriteFile(out.rejectedPath(), sr.record); err != nil {
+			return nil, err
+		}
+		var rec struct {
+			Line  int64  `json:"line"`
+			Error string `json:"error"`
+		}
+		json.Unmarshal(sr.record, &rec)
+		return nil, fmt.Errorf("%w: %s line %d: %s (the record is in %s)", ErrStrict, in.Path, rec.Line, rec.Error, out.rejectedPath())
+	}
 	if werr != nil {
 		return nil, werr
 	}
 	if readErr != nil && cfg.Strict {
-		return nil, readErr
-	}
-	if cfg.Strict && stats.Rejected.Docs > 0 {
-		return nil, fmt.Errorf("%w: %s has %d rejected records (see %s)", ErrStrict, in.Path, stats.Rejected.Docs, out.rejectedPath())
+		return nil, fmt.Errorf("%w: %w", ErrStrict, readErr)
 	}
 	if err := out.commit(); err != nil {
 		return nil, err
@@ -444,8 +488,25 @@ func (r *runner) file(ctx context.Context, in Input) (*FileStats, error) {
 // order) and to the workers. It returns a read error after queueing what
 // came before it.
 func (r *runner) read(ctx context.Context, in Input, dec io.Reader, queue chan<- *batch) error {
-	lr := jsonl.NewLineReader(dec, r.cfg.MaxLineSize)
 	q := r.newBatcher(&in, queue)
+	// The first block tells text from binary, and may start with a
+	// byte-order mark, which is not part of the first record.
+	br := bufio.NewReaderSize(dec, 64<<10)
+	head, _ := br.Peek(8192)
+	if bytes.HasPrefix(head, utf8BOM) {
+		br.Discard(len(utf8BOM))
+		r.cfg.Progress.Bytes.Add(int64(len(utf8BOM)))
+		head = head[len(utf8BOM):]
+	}
+	if kind := binaryKind(head); kind != "" {
+		err := fmt.Errorf("%w: %s is %s, not JSON lines", ErrBinary, in.Path, kind)
+		q.reject(1, err, bytes.Clone(head[:min(len(head), 64)]))
+		if !q.send(ctx) {
+			return ctx.Err()
+		}
+		return fmt.Errorf("read %s: %w", in.Path, err)
+	}
+	lr := jsonl.NewLineReader(br, r.cfg.MaxDocBytes)
 	for {
 		line, n, err := lr.Next()
 		if err == io.EOF {

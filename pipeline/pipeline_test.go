@@ -341,11 +341,11 @@ func TestLongLineRejected(t *testing.T) {
 	long := `{"text":"` + strings.Repeat("a", 5000) + `"}`
 	writeFile(t, path, []byte(`{"text":"before"}`+"\n"+long+"\n"+`{"text":"after"}`+"\n"))
 	out := filepath.Join(dir, "out")
-	st, err := Run(context.Background(), Config{Inputs: inputs(t, path), NewChain: testChain, Workers: 1, OutDir: out, Fingerprint: "t", MaxLineSize: 1000})
+	st, err := Run(context.Background(), Config{Inputs: inputs(t, path), NewChain: testChain, Workers: 1, OutDir: out, Fingerprint: "t", MaxDocBytes: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Kept.Docs != 2 || st.Rejected.Docs != 1 || st.RejectedBy["line_too_long"] != 1 {
+	if st.Kept.Docs != 2 || st.Rejected.Docs != 1 || st.RejectedBy["too_large"] != 1 {
 		t.Errorf("kept %d rejected %d by %v", st.Kept.Docs, st.Rejected.Docs, st.RejectedBy)
 	}
 	rej := readOut(t, filepath.Join(out, "rejected"))
@@ -462,6 +462,39 @@ func TestHTMLInput(t *testing.T) {
 		}
 		if id := d["id"].(string); id != "page.html" && id != "zipped.html.gz" {
 			t.Errorf("id %q, want the file's name", id)
+		}
+	}
+}
+
+// Strict mode stops at the first bad record, writes that record, and
+// commits nothing else: the input is not done.
+func TestStrictStopsAtFirstBadRecord(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	for i := 0; i < 50000; i++ {
+		if i == 10 || i == 40000 {
+			b.WriteString("{broken\n")
+			continue
+		}
+		b.WriteString(`{"text":"doc ` + strings.Repeat("x", i%50) + `"}` + "\n")
+	}
+	path := filepath.Join(dir, "in.jsonl")
+	writeFile(t, path, []byte(b.String()))
+	out := filepath.Join(dir, "out")
+	st, err := Run(context.Background(), Config{Inputs: inputs(t, path), NewChain: testChain, Workers: 2, OutDir: out, Fingerprint: "t", Strict: true})
+	if !errors.Is(err, ErrStrict) || !strings.Contains(err.Error(), "line 11") {
+		t.Fatalf("err = %v, want a strict error at line 11", err)
+	}
+	if st != nil {
+		t.Errorf("stats of a failed strict run: %+v", st)
+	}
+	rej, rerr := os.ReadFile(filepath.Join(out, "rejected", "in.jsonl"))
+	if rerr != nil || strings.Count(string(rej), "\n") != 1 || !strings.Contains(string(rej), `"line":11`) {
+		t.Errorf("rejected file: %q, %v", rej, rerr)
+	}
+	for _, d := range []string{"kept", "removed", "stats"} {
+		if files, _ := filepath.Glob(filepath.Join(out, d, "*")); len(files) != 0 {
+			t.Errorf("strict run left %v", files)
 		}
 	}
 }

@@ -66,7 +66,10 @@ type Stats struct {
 	// files contribute their counts but not their time).
 	WallSeconds float64 `json:"wall_seconds"`
 
-	Workers int         `json:"workers,omitempty"`
+	Workers int `json:"workers,omitempty"`
+	// Skipped lists the paths walking the input directories passed over
+	// (hidden, other names, not regular files), with the reason.
+	Skipped []Skipped   `json:"skipped_inputs,omitempty"`
 	Files   []FileStats `json:"files,omitempty"`
 	Errors  []string    `json:"errors,omitempty"`
 }

@@ -146,8 +146,10 @@ func errorKind(err error) string {
 		err  error
 		name string
 	}{
-		{jsonl.ErrLineTooLong, "line_too_long"},
+		{jsonl.ErrLineTooLong, "too_large"},
 		{ErrNotText, "not_text"},
+		{ErrBinary, "not_text"},
+		{ErrTooLarge, "too_large"},
 		{jsonl.ErrNoText, "no_text"},
 		{jsonl.ErrTextType, "text_not_string"},
 		{jsonl.ErrIDType, "bad_id"},

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -35,17 +36,26 @@ func inputFormat(name string) string {
 		return pipeline.FormatHTML
 	case strings.HasSuffix(strings.ToLower(name), ".parquet"):
 		return pipeline.FormatParquet
+	case format.IsTextName(name):
+		return pipeline.FormatText
 	}
 	return pipeline.FormatJSONL
 }
 
 // expandInputs turns command-line arguments into inputs with unique
-// output names: a file gives one input named after it; a directory gives
-// every JSONL file under it (recursively, hidden entries skipped), named by
-// its path relative to the directory; "-" is standard input.
-func expandInputs(args []string) ([]pipeline.Input, []string, error) {
+// output names: a file gives one input named after it (whatever it is: a
+// FIFO named on the command line is read); a directory gives every JSONL,
+// WARC, HTML, Parquet and .txt file under it (recursively), named by its
+// path relative to the directory; "-" is standard input.
+//
+// Walking a directory, only regular files are inputs. Hidden entries,
+// other names, FIFOs, sockets, devices and links to directories are
+// skipped, each with its reason; a link that leads nowhere and an entry
+// that cannot be read are inputs, so that the run reports them as
+// unreadable (exit 3) and goes on with the rest.
+func expandInputs(args []string) ([]pipeline.Input, []pipeline.Skipped, error) {
 	var ins []pipeline.Input
-	var skipped []string
+	var skipped []pipeline.Skipped
 	seen := map[string]string{}
 	add := func(in pipeline.Input) error {
 		if prev, ok := seen[in.Name]; ok {
@@ -55,6 +65,7 @@ func expandInputs(args []string) ([]pipeline.Input, []string, error) {
 		ins = append(ins, in)
 		return nil
 	}
+	skip := func(path, why string) { skipped = append(skipped, pipeline.Skipped{Path: path, Reason: why}) }
 	for _, arg := range args {
 		if arg == "-" {
 			if err := add(pipeline.Input{Path: "-", Name: "stdin", Size: -1}); err != nil {
@@ -64,10 +75,14 @@ func expandInputs(args []string) ([]pipeline.Input, []string, error) {
 		}
 		st, err := os.Stat(arg)
 		if err != nil {
-			return nil, nil, fmt.Errorf("input: %w", err)
+			return nil, nil, usageError{fmt.Errorf("input: %w", err)}
 		}
 		if !st.IsDir() {
-			if err := add(pipeline.Input{Path: arg, Name: format.StripExt(filepath.Base(arg)), Rel: filepath.Base(arg), Size: st.Size(), ModTime: st.ModTime(), Format: inputFormat(arg)}); err != nil {
+			size := st.Size()
+			if !st.Mode().IsRegular() {
+				size = -1
+			}
+			if err := add(pipeline.Input{Path: arg, Name: format.StripExt(filepath.Base(arg)), Rel: filepath.Base(arg), Size: size, ModTime: st.ModTime(), Format: inputFormat(arg)}); err != nil {
 				return nil, nil, err
 			}
 			continue
@@ -75,9 +90,18 @@ func expandInputs(args []string) ([]pipeline.Input, []string, error) {
 		var found []pipeline.Input
 		err = filepath.WalkDir(arg, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
-				return fmt.Errorf("input %s: %w", path, err)
+				if path == arg {
+					return fmt.Errorf("input %s: %w", path, err)
+				}
+				// An unreadable subdirectory: reported, the walk goes on.
+				skip(path, "unreadable: "+err.Error())
+				if d != nil && d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
 			}
 			if path != arg && strings.HasPrefix(d.Name(), ".") {
+				skip(path, "hidden")
 				if d.IsDir() {
 					return filepath.SkipDir
 				}
@@ -86,23 +110,35 @@ func expandInputs(args []string) ([]pipeline.Input, []string, error) {
 			if d.IsDir() {
 				return nil
 			}
-			if !isJSONLName(d.Name()) && !format.IsWARCName(d.Name()) && !format.IsHTMLName(d.Name()) && inputFormat(d.Name()) != pipeline.FormatParquet {
-				skipped = append(skipped, path)
+			if !isInputName(d.Name()) {
+				skip(path, "not an input format by its name")
 				return nil
 			}
-			info, err := d.Info()
-			if err != nil {
-				return fmt.Errorf("input %s: %w", path, err)
-			}
 			rel, _ := filepath.Rel(arg, path)
-			found = append(found, pipeline.Input{Path: path, Name: format.StripExt(filepath.ToSlash(rel)), Rel: filepath.ToSlash(rel), Size: info.Size(), ModTime: info.ModTime(), Format: inputFormat(path)})
+			in := pipeline.Input{Path: path, Name: format.StripExt(filepath.ToSlash(rel)), Rel: filepath.ToSlash(rel), Format: inputFormat(path)}
+			info, err := os.Stat(path) // follows links
+			switch {
+			case err != nil:
+				// A dangling link or no permission: an input the run will
+				// report as unreadable.
+				in.Size = -1
+			case info.IsDir():
+				skip(path, "link to a directory")
+				return nil
+			case !info.Mode().IsRegular():
+				skip(path, "not a regular file: "+fileKind(info.Mode()))
+				return nil
+			default:
+				in.Size, in.ModTime = info.Size(), info.ModTime()
+			}
+			found = append(found, in)
 			return nil
 		})
 		if err != nil {
 			return nil, nil, err
 		}
 		if len(found) == 0 {
-			return nil, nil, fmt.Errorf("input %s: no JSONL, WARC, HTML or Parquet files in it (looked for %s, *.warc[.gz|.zst], *.warc.wet.gz, *.arc[.gz], *.html, *.htm, *.parquet)", arg, strings.Join(jsonlExts, ", "))
+			return nil, nil, usagef("input %s: no JSONL, WARC, HTML, Parquet or text files in it (looked for %s, *.warc[.gz|.zst], *.warc.wet.gz, *.arc[.gz], *.html, *.htm, *.parquet, *.txt)", arg, strings.Join(jsonlExts, ", "))
 		}
 		sort.Slice(found, func(i, j int) bool { return found[i].Path < found[j].Path })
 		for _, in := range found {
@@ -112,4 +148,53 @@ func expandInputs(args []string) ([]pipeline.Input, []string, error) {
 		}
 	}
 	return ins, skipped, nil
+}
+
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "a FIFO"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return m.Type().String()
+}
+
+func isInputName(name string) bool {
+	return isJSONLName(name) || format.IsWARCName(name) || format.IsHTMLName(name) || format.IsTextName(name) || inputFormat(name) == pipeline.FormatParquet
+}
+
+// reportSkipped says on stderr what walking the inputs skipped, by reason
+// (stats.json lists every path).
+func reportSkipped(w io.Writer, skipped []pipeline.Skipped) {
+	if len(skipped) == 0 {
+		return
+	}
+	by := map[string][]string{}
+	var reasons []string
+	for _, s := range skipped {
+		r := s.Reason
+		if strings.HasPrefix(r, "unreadable") {
+			r = "unreadable"
+		}
+		if by[r] == nil {
+			reasons = append(reasons, r)
+		}
+		by[r] = append(by[r], s.Path)
+	}
+	for _, r := range reasons {
+		paths := by[r]
+		shown := paths
+		if len(shown) > 3 {
+			shown = shown[:3]
+		}
+		more := ""
+		if len(paths) > len(shown) {
+			more = fmt.Sprintf(" and %d more", len(paths)-len(shown))
+		}
+		fmt.Fprintf(w, "winnow: skipped %d inputs (%s): %s%s\n", len(paths), r, strings.Join(shown, ", "), more)
+	}
+	fmt.Fprintf(w, "winnow: every skipped path is listed in stats.json (skipped_inputs)\n")
 }

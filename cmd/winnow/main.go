@@ -90,7 +90,7 @@ func exitCode(err error, sig int) int {
 	var de *pipeline.DamagedError
 	if errors.As(err, &de) {
 		for _, in := range de.Inputs {
-			fmt.Fprintf(os.Stderr, "winnow: damaged input: %v (%d documents read from it)\n", in.Err, in.Docs)
+			fmt.Fprintf(os.Stderr, "winnow: damaged input: %v (documents read from it: %d)\n", in.Err, in.Docs)
 		}
 		fmt.Fprintf(os.Stderr, "winnow: finished, but %d inputs were damaged or unreadable: what was read is written and counted; run the same command again to retry them\n", len(de.Inputs))
 		return exitDamaged

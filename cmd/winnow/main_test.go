@@ -211,7 +211,7 @@ func TestUsageErrors(t *testing.T) {
 		}
 	}
 	r := winnow(t, nil, "run", "--out", t.TempDir(), "does-not-exist.jsonl")
-	if r.code != 1 || !strings.Contains(r.stderr, "does-not-exist.jsonl") {
+	if r.code != 2 || !strings.Contains(r.stderr, "does-not-exist.jsonl") {
 		t.Errorf("missing input: exit %d, %q", r.code, r.stderr)
 	}
 }
@@ -234,8 +234,11 @@ func TestMessyInput(t *testing.T) {
 		t.Errorf("rejected/ lacks file and line: %s", rej)
 	}
 	r = winnow(t, nil, "run", "--strict", "--out", filepath.Join(dir, "strict"), in)
-	if r.code != 1 || !strings.Contains(r.stderr, "rejected") {
+	if r.code != 1 || !strings.Contains(r.stderr, "line 2") || !strings.Contains(r.stderr, "rejected") {
 		t.Errorf("--strict: exit %d, %q", r.code, r.stderr)
+	}
+	if rej, err := os.ReadFile(filepath.Join(dir, "strict", "rejected", "messy.jsonl")); err != nil || strings.Count(string(rej), "\n") != 1 {
+		t.Errorf("--strict wrote %q, %v; want the first bad record", rej, err)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,6 +35,7 @@ type runOpts struct {
 	outFormat   string
 	stage       stageOpts
 	own         ownOpts
+	maxDoc      string
 	inputs      []string
 }
 
@@ -110,6 +112,7 @@ removed document's metadata.filter_reason names the first stage's reason.
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress line")
 	f.StringVar(&o.dedup, "dedup", "none", "after the chain, remove duplicates among the kept documents: none, exact or minhash (exact, then MinHash); fineweb-full implies minhash")
 	ownFlags(c, &o.own, true)
+	f.StringVar(&o.maxDoc, "max-doc-bytes", "64MiB", "reject a document bigger than this as too_large, with its size (bounds memory per document); bytes, or with KiB, MiB, GiB")
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a pprof CPU profile of the run to this file")
 	return c
 }
@@ -137,6 +140,10 @@ func runRun(ctx context.Context, o runOpts, stdout, stderr io.Writer) error {
 	default:
 		return usagef("--output-format must be jsonl or parquet, not %q", o.outFormat)
 	}
+	maxDoc, err := parseSize(o.maxDoc)
+	if err != nil {
+		return usagef("--max-doc-bytes: %v", err)
+	}
 	names, err := resolveChain(o.preset, o.filters)
 	if err != nil {
 		return err
@@ -145,9 +152,7 @@ func runRun(ctx context.Context, o runOpts, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if len(skipped) > 0 {
-		fmt.Fprintf(stderr, "winnow: skipped %d non-JSONL files in input directories (first: %s)\n", len(skipped), skipped[0])
-	}
+	reportSkipped(stderr, skipped)
 	if o.dedup != "none" {
 		if err := checkDedupNames(inputs); err != nil {
 			return err
@@ -165,6 +170,8 @@ func runRun(ctx context.Context, o runOpts, stdout, stderr io.Writer) error {
 		Compression:  comp,
 		OutputFormat: o.outFormat,
 		Strict:       o.strict,
+		MaxDocBytes:  maxDoc,
+		Skipped:      skipped,
 		Fingerprint:  fmt.Sprintf("winnow %s; filters=%s; compression=%s; stage options=%+v", version, strings.Join(names, ","), comp, o.stage),
 		Progress:     &pipeline.Progress{},
 	}
@@ -242,4 +249,24 @@ func printSummary(w io.Writer, s *pipeline.Stats, out string, elapsed time.Durat
 		fmt.Fprintf(w, "  invalid UTF-8 replaced in %d docs\n", s.InvalidUTF8)
 	}
 	fmt.Fprintf(w, "output: %s/{kept,removed,rejected}/, %s/stats.json\n", strings.TrimSuffix(out, "/"), strings.TrimSuffix(out, "/"))
+}
+
+// parseSize reads a size in bytes: a number, optionally followed by KiB,
+// MiB or GiB (or K, M, G).
+func parseSize(s string) (int, error) {
+	num := strings.TrimRight(s, "KMGiBkmgib")
+	unit := strings.ToLower(strings.TrimPrefix(s, num))
+	n, err := strconv.ParseInt(strings.TrimSpace(num), 10, 64)
+	if err != nil || n < 1 {
+		return 0, fmt.Errorf("%q is not a size (e.g. 1048576, 512KiB, 64MiB)", s)
+	}
+	shift := map[string]uint{"": 0, "b": 0, "k": 10, "kib": 10, "kb": 10, "m": 20, "mib": 20, "mb": 20, "g": 30, "gib": 30, "gb": 30}
+	sh, ok := shift[unit]
+	if !ok || n > (1<<62)>>sh {
+		return 0, fmt.Errorf("%q is not a size (e.g. 1048576, 512KiB, 64MiB)", s)
+	}
+	if v := n << sh; v <= 1<<40 {
+		return int(v), nil
+	}
+	return 0, fmt.Errorf("%q is over 1 TiB", s)
 }

@@ -1,6 +1,7 @@
 package jsonl
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strconv"
@@ -39,7 +40,8 @@ const maxDepth = 10000
 // datatrove's schema: "id" (string; a number is kept as its decimal text),
 // "text" (string, required), "metadata" (object or null); every other
 // top-level field is kept raw in d.Extra. Invalid UTF-8 inside strings is
-// replaced with U+FFFD, and invalid reports whether that happened.
+// replaced with U+FFFD, in text, id, metadata and the other fields alike,
+// and invalid reports whether that happened.
 //
 // d's strings do not alias line, so line may be reused after Decode returns.
 func Decode(line []byte, d *doc.Doc) (invalid bool, err error) {
@@ -114,7 +116,7 @@ func Decode(line []byte, d *doc.Doc) (invalid bool, err error) {
 				}
 				switch c {
 				case '{':
-					d.Meta.Raw = clone(p.b[start:p.i])
+					d.Meta.Raw = p.cloneValid(p.b[start:p.i])
 				case 'n':
 				default:
 					return false, &SyntaxError{start, ErrMetaType}
@@ -123,7 +125,7 @@ func Decode(line []byte, d *doc.Doc) (invalid bool, err error) {
 				if err := p.skip(0); err != nil {
 					return false, err
 				}
-				d.Extra = append(d.Extra, doc.Field{Key: key, Value: clone(p.b[start:p.i])})
+				d.Extra = append(d.Extra, doc.Field{Key: key, Value: p.cloneValid(p.b[start:p.i])})
 			}
 			p.ws()
 			switch p.peek() {
@@ -149,6 +151,27 @@ func Decode(line []byte, d *doc.Doc) (invalid bool, err error) {
 }
 
 func clone(b []byte) []byte { return append([]byte(nil), b...) }
+
+// cloneValid copies a raw JSON value with each invalid UTF-8 sequence
+// replaced by U+FFFD. In valid JSON such bytes can only be inside strings,
+// so the copy stays valid JSON; the document is counted as repaired.
+func (p *parser) cloneValid(raw []byte) []byte {
+	if utf8.Valid(raw) {
+		return clone(raw)
+	}
+	p.invalid = true
+	return bytes.ToValidUTF8(raw, []byte("\uFFFD"))
+}
+
+// ValidRaw returns raw JSON with each invalid UTF-8 sequence replaced by
+// U+FFFD (raw itself when it is valid), and whether it replaced any: for
+// readers that fill Doc.Meta.Raw and Doc.Extra from other formats.
+func ValidRaw(raw []byte) ([]byte, bool) {
+	if utf8.Valid(raw) {
+		return raw, false
+	}
+	return bytes.ToValidUTF8(raw, []byte("\uFFFD")), true
+}
 
 type parser struct {
 	b       []byte
@@ -393,8 +416,8 @@ func (p *parser) skip(depth int) error {
 }
 
 // skipStr steps over a string, validating escapes. Invalid UTF-8 inside a
-// raw field is left as is (the field is copied through verbatim) but
-// flagged.
+// raw field is flagged here and replaced when the field is copied
+// (cloneValid).
 func (p *parser) skipStr() (int, bool) {
 	p.i++
 	start := p.i
