@@ -39,7 +39,9 @@ func (r *runner) readParquet(ctx context.Context, in Input, f *os.File, queue ch
 		}
 		n++
 		if err != nil {
-			readErr := fmt.Errorf("read %s row %d: %w", in.Path, n, err)
+			// The rows after the damage cannot be read: the message says
+			// how many the footer promised.
+			readErr := fmt.Errorf("read %s row %d of %d: %w (rows %d to %d not read)", in.Path, n, pr.NumRows(), err, n, pr.NumRows())
 			if !q.send(ctx) {
 				return ctx.Err()
 			}

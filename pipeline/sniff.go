@@ -54,7 +54,7 @@ func binaryKind(head []byte) string {
 		}
 	}
 	if n := controlBytes(head); n >= 8 && n*20 > len(head) {
-		return fmt.Sprintf("%d control bytes in the first %d", n, len(head))
+		return fmt.Sprintf("binary (%d control bytes in its first %d)", n, len(head))
 	}
 	return ""
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/winnowhq/winnow/doc"
 	"github.com/winnowhq/winnow/format/jsonl"
+	"github.com/winnowhq/winnow/format/warc"
 )
 
 // worker filters batches until the work channel is closed.
@@ -162,6 +163,10 @@ func errorKind(err error) string {
 		if errors.Is(err, k.err) {
 			return k.name
 		}
+	}
+	var re *warc.RecordError
+	if errors.As(err, &re) {
+		return "damaged_record"
 	}
 	var se *jsonl.SyntaxError
 	if errors.As(err, &se) {
