@@ -84,6 +84,12 @@ type Skipped struct {
 	Reason string `json:"reason"`
 }
 
+// Counter is implemented by stages that count events beyond their
+// verdicts; Run adds them to Stats.Counters.
+type Counter interface {
+	Counters() map[string]int64
+}
+
 // Stage is one named step of the chain.
 type Stage struct {
 	Name   string
@@ -224,6 +230,9 @@ func Run(ctx context.Context, cfg Config) (*Stats, error) {
 	}
 
 	r := &runner{cfg: cfg, names: names, work: make(chan *batch, cfg.Workers*2)}
+	// Stages that count things beyond verdicts (extract_v1's abandoned
+	// extractions), each counted once however many chains share it.
+	counters := map[Counter]bool{}
 	total := newStats(names)
 	total.Workers = cfg.Workers
 
@@ -234,6 +243,11 @@ func Run(ctx context.Context, cfg Config) (*Stats, error) {
 		if w > 0 {
 			if chain, err = cfg.NewChain(); err != nil {
 				return nil, err
+			}
+		}
+		for _, s := range chain {
+			if c, ok := s.Filter.(Counter); ok {
+				counters[c] = true
 			}
 		}
 		workersWG.Add(1)
@@ -281,6 +295,14 @@ func Run(ctx context.Context, cfg Config) (*Stats, error) {
 	}
 	total.Files = files
 	total.Skipped = cfg.Skipped
+	for c := range counters {
+		for k, n := range c.Counters() {
+			if total.Counters == nil {
+				total.Counters = map[string]int64{}
+			}
+			total.Counters[k] += n
+		}
+	}
 	total.WallSeconds = time.Since(start).Seconds()
 	if err := total.Check(); err != nil {
 		return total, fmt.Errorf("internal error: %w", err)

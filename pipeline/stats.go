@@ -67,6 +67,9 @@ type Stats struct {
 	WallSeconds float64 `json:"wall_seconds"`
 
 	Workers int `json:"workers,omitempty"`
+	// Counters holds the stages' own counts (Counter), such as
+	// extract_abandoned: extractions given up on at their timeout.
+	Counters map[string]int64 `json:"counters,omitempty"`
 	// Skipped lists the paths walking the input directories passed over
 	// (hidden, other names, not regular files), with the reason.
 	Skipped []Skipped   `json:"skipped_inputs,omitempty"`
@@ -124,6 +127,12 @@ func (s *Stats) Merge(o *Stats) {
 	}
 	for k, v := range o.StageSeconds {
 		s.StageSeconds[k] += v
+	}
+	for k, n := range o.Counters {
+		if s.Counters == nil {
+			s.Counters = map[string]int64{}
+		}
+		s.Counters[k] += n
 	}
 	for k, n := range o.WARCRecords {
 		if s.WARCRecords == nil {

@@ -281,6 +281,7 @@ func runDedup(ctx context.Context, o runOpts, cfg pipeline.Config, stopProgress 
 	total.Errors = append(append(total.Errors, chainStats.Errors...), dStats.Errors...)
 	total.Workers = cfg.Workers
 	total.Skipped = cfg.Skipped
+	total.Counters = chainStats.Counters
 	// The global dedup stages: in stage_seconds, and in the seconds of the
 	// last dedup filter (they decide what it removes).
 	var global float64
