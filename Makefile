@@ -2,7 +2,7 @@
 GO ?= go
 FUZZTIME ?= 10s
 
-.PHONY: all build demo test vet fuzz bench clean
+.PHONY: all build demo test vet check race lint cross fuzz bench clean
 
 all: build
 
@@ -24,6 +24,20 @@ vet:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed on:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
+
+# CI's further checks: the race detector on the packages that run
+# goroutines, staticcheck, and builds for Windows and macOS.
+check: race lint cross
+
+race:
+	$(GO) test -race -short -count=1 ./pipeline ./dedup ./outdir ./extract ./cmd/winnow
+
+lint:
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
+
+cross:
+	GOOS=windows GOARCH=amd64 $(GO) build ./...
+	GOOS=darwin GOARCH=arm64 $(GO) build ./...
 
 # Each fuzz target for FUZZTIME (go test -fuzz takes one target at a time).
 fuzz:

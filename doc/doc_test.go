@@ -11,7 +11,8 @@ func TestMemoClearedBySetText(t *testing.T) {
 	d := Doc{Text: "a b"}
 	calls := 0
 	count := func(s string) any { calls++; return len(s) }
-	if d.Memo(wordsKey{}, count) != 3 || d.Memo(wordsKey{}, count) != 3 || calls != 1 {
+	first, second := d.Memo(wordsKey{}, count), d.Memo(wordsKey{}, count)
+	if first != 3 || second != 3 || calls != 1 {
 		t.Fatalf("memo not cached: calls=%d", calls)
 	}
 	d.SetText("abcd")

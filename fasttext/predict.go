@@ -23,7 +23,6 @@ type scratch struct {
 	hidden []float32
 	output []float32
 	hashes []int32
-	buf    []byte
 	heap   []scored
 	cache  *wordCache
 

@@ -277,8 +277,6 @@ func keep(t *testing.T, f doc.Filter, text string) (bool, string, string) {
 	return ok, reason, d.Text
 }
 
-var prose = strings.Repeat("The quick brown fox jumps over the lazy dog and runs to the river with a friend. ", 1)
-
 func uniqueProse(n int) string {
 	var b strings.Builder
 	for i := 0; i < n; i++ {

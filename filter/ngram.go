@@ -207,11 +207,6 @@ func (s *scratch) prepareSpace() {
 	}
 }
 
-// hashCat is the hash of "".join(words[i:i+n]).
-func (s *scratch) hashCat(i, n int) uint64 {
-	return (s.cat[i+n] - s.cat[i]) * s.ip[i]
-}
-
 // hashSpace is the hash of " ".join(words[i:i+n]) (after prepareSpace).
 func (s *scratch) hashSpace(i, n int) uint64 {
 	j := i + n

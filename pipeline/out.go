@@ -50,10 +50,6 @@ func newFileOut(dir, name string, comp format.Compression, outFormat string) *fi
 
 func (o *fileOut) rejectedPath() string { return o.rejected.final }
 
-func (f *outFile) open(comp format.Compression) error {
-	return f.openAs(comp, false)
-}
-
 // openAs creates the temporary file; asParquet writes the JSON lines it is
 // given as Parquet rows (compression is then Parquet's own).
 func (f *outFile) openAs(comp format.Compression, asParquet bool) error {

@@ -134,6 +134,10 @@ type Progress struct {
 	Bytes        atomic.Int64 // decompressed input bytes read
 	RawBytes     atomic.Int64 // bytes read from disk (compressed)
 	RawBytesWant atomic.Int64 // total bytes on disk to read, 0 if unknown
+	// ResumedBytes and ResumedInputs count the inputs an earlier run
+	// finished, skipped (their bytes are in RawBytes too).
+	ResumedBytes  atomic.Int64
+	ResumedInputs atomic.Int64
 }
 
 const (
@@ -372,6 +376,8 @@ func (r *runner) file(ctx context.Context, in Input) (*FileStats, error) {
 			if prev.Input == in.Path && prev.Size == fs.Size && prev.ModTime == fs.ModTime && prev.Stats != nil && prev.Error == "" {
 				prev.Resumed = true
 				cfg.Progress.RawBytes.Add(in.Size)
+				cfg.Progress.ResumedBytes.Add(in.Size)
+				cfg.Progress.ResumedInputs.Add(1)
 				cfg.Progress.Docs.Add(prev.Stats.In.Docs)
 				cfg.Logger.Info("input already done, skipped", "input", in.Path)
 				return &prev, nil

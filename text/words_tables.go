@@ -110,10 +110,9 @@ var units = strings.Fields("km km² km³ m m² m³ dm dm² dm³ cm cm² cm³ mm 
 var currencies = []string{"$", "£", "€", "¥", "฿", "US$", "C$", "A$", "₽", "﷼", "₴"}
 
 var (
-	unitOrCurrency   = map[string]bool{}
-	maxUnitBytes     int
-	sentencePunct    = map[rune]bool{}
-	sentencePunctMax rune
+	unitOrCurrency = map[string]bool{}
+	maxUnitBytes   int
+	sentencePunct  = map[rune]bool{}
 )
 
 // defaultPunctChars is the Sentencizer's default punct_chars list.

@@ -38,12 +38,19 @@ func progressLine(p *pipeline.Progress, elapsed time.Duration) string {
 	secs := elapsed.Seconds()
 	line := fmt.Sprintf("%d docs  %.1f MB  %.0f docs/s  %.1f MB/s", docs, mb, float64(docs)/secs, mb/secs)
 	if want, got := p.RawBytesWant.Load(), p.RawBytes.Load(); want > 0 && got > 0 {
-		frac := float64(got) / float64(want)
-		if frac > 1 {
-			frac = 1
+		frac := min(float64(got)/float64(want), 1)
+		line += fmt.Sprintf("  %.0f%%", 100*frac)
+		// The ETA comes from the bytes this process read: inputs an
+		// earlier run finished are skipped at once and say nothing of
+		// the rate.
+		resumed := p.ResumedBytes.Load()
+		if mine, left := got-resumed, want-got; mine > 0 && left >= 0 {
+			eta := time.Duration(secs / float64(mine) * float64(left) * float64(time.Second))
+			line += fmt.Sprintf("  ETA %s", eta.Round(time.Second))
 		}
-		eta := time.Duration(secs/frac*(1-frac)) * time.Second
-		line += fmt.Sprintf("  %.0f%%  ETA %s", 100*frac, eta.Round(time.Second))
+	}
+	if n := p.ResumedInputs.Load(); n > 0 {
+		line += fmt.Sprintf("  (%d inputs done before, skipped)", n)
 	}
 	return line
 }

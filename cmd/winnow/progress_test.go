@@ -22,3 +22,16 @@ func TestProgressLine(t *testing.T) {
 		t.Errorf("with size: %q", got)
 	}
 }
+
+// A resumed run's ETA comes from the bytes it read itself.
+func TestProgressLineResumed(t *testing.T) {
+	var p pipeline.Progress
+	p.RawBytesWant.Store(100)
+	p.RawBytes.Store(60) // 50 skipped at once, 10 read in 2 s
+	p.ResumedBytes.Store(50)
+	p.ResumedInputs.Store(3)
+	got := progressLine(&p, 2*time.Second)
+	if !strings.HasSuffix(got, "60%  ETA 8s  (3 inputs done before, skipped)") {
+		t.Errorf("resumed: %q", got)
+	}
+}

@@ -44,24 +44,46 @@ func newRunCmd() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "run --out DIR [flags] INPUT...",
 		Short: "Filter documents: write kept/, removed/, rejected/ and stats.json",
-		Long: `Run reads every INPUT (a JSONL file, plain, .gz or .zst; a WARC, WET or
-ARC file, named *.warc[.gz|.zst], *.warc.wet.gz or *.arc[.gz], whose
-response, resource and conversion records become documents with url, date,
-record id and offsets in metadata (HTML bodies stay HTML: extraction is not a
-stage yet, so use WET files for text); a directory, searched recursively for
-both; or - for JSONL on stdin), runs a chain of stages and writes:
+		Long: `Run reads every INPUT, runs a chain of stages and writes every document
+to exactly one place. INPUT is:
+
+  *.jsonl, *.ndjson (plain, .gz, .zst)   datatrove JSONL: id, text, metadata
+  *.warc, *.warc.wet, *.arc (.gz, .zst)  response, resource and conversion
+                                         records, with url, date, record id
+                                         and offsets in metadata; HTML bodies
+                                         stay HTML until extract_v1 (in the
+                                         fineweb-full preset) extracts them
+  *.html, *.htm                          one page per file, for extract_v1
+  *.parquet                              datatrove's columns: text, id, metadata
+  *.txt                                  one document per file (a story, say)
+  a directory                            every file above under it, recursively;
+                                         hidden files, other names, FIFOs and
+                                         devices are skipped and listed in
+                                         stats.json (skipped_inputs)
+  -                                      JSONL on standard input
+
+Outputs:
 
   DIR/kept/<name>.jsonl.gz      documents that passed every filter
   DIR/removed/<name>.jsonl.gz   documents a filter removed; metadata.filter_reason
                                 holds datatrove's reason, e.g. gopher_short_doc
-  DIR/rejected/<name>.jsonl     lines that could not be parsed: source, line,
-                                error and the raw bytes
+  DIR/rejected/<name>.jsonl     records that could not be read: source, line,
+                                error and the raw bytes (binary files, broken
+                                JSON, documents over --max-doc-bytes, ...)
   DIR/stats.json                counts in, kept, removed per filter and reason,
-                                rejected, and seconds per stage
+                                rejected by kind, seconds per stage
+  DIR/manifest.json             the run: its inputs and configuration
 
-Every input document ends in exactly one of kept, removed or rejected.
-Outputs are written under temporary names and renamed when complete; run the
-same command again after an interruption and finished inputs are skipped.
+DIR belongs to one run. A second run into it while the first runs fails at
+once, naming the holder. Run the same command again after an interruption
+and finished inputs are skipped: it resumes without duplicates or gaps. Other
+inputs or another configuration are refused: --append adds inputs to the
+run, --force starts it over; a directory holding files winnow did not write
+is refused.
+
+Exit codes: 0 everything read; 3 finished, but some inputs were damaged or
+unreadable (truncated, corrupt, binary; a rerun reads them again); 1 error;
+2 bad usage; 128+N stopped by signal N (130 Ctrl-C, 143 SIGTERM).
 
 Presets (--preset):
 ` + presetHelp() + `
@@ -245,6 +267,15 @@ func printSummary(w io.Writer, s *pipeline.Stats, out string, elapsed time.Durat
 		fmt.Fprintln(w)
 	}
 	fmt.Fprintf(w, "  rejected  %8d  %6s\n", s.Rejected.Docs, pct(s.Rejected.Docs))
+	resumed := 0
+	for _, f := range s.Files {
+		if f.Resumed {
+			resumed++
+		}
+	}
+	if resumed > 0 {
+		fmt.Fprintf(w, "  resumed: %d of %d inputs were done by an earlier run and skipped (their counts are included)\n", resumed, len(s.Files))
+	}
 	if s.InvalidUTF8 > 0 {
 		fmt.Fprintf(w, "  invalid UTF-8 replaced in %d docs\n", s.InvalidUTF8)
 	}
@@ -254,7 +285,7 @@ func printSummary(w io.Writer, s *pipeline.Stats, out string, elapsed time.Durat
 // parseSize reads a size in bytes: a number, optionally followed by KiB,
 // MiB or GiB (or K, M, G).
 func parseSize(s string) (int, error) {
-	num := strings.TrimRight(s, "KMGiBkmgib")
+	num := strings.TrimRight(s, "KMGiBkmgb")
 	unit := strings.ToLower(strings.TrimPrefix(s, num))
 	n, err := strconv.ParseInt(strings.TrimSpace(num), 10, 64)
 	if err != nil || n < 1 {

@@ -74,6 +74,7 @@ type Writer struct {
 	w    io.Writer
 	opts Options
 
+	//lint:ignore SA1019 the schema is built at run time (metadata as JSON text or a struct, extra columns by name), which the generic writer's static row type cannot express
 	pw      *pq.Writer
 	idCol   int
 	textCol int
