@@ -3,13 +3,16 @@ package pipeline
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"unicode/utf8"
 
 	"golang.org/x/net/html/charset"
 
 	"github.com/winnowhq/winnow/doc"
+	"github.com/winnowhq/winnow/format"
 )
 
 // htmlToUTF8 decodes a page to UTF-8 using its byte-order mark or <meta>
@@ -29,67 +32,105 @@ func htmlToUTF8(data []byte) string {
 // MaxHTMLSize caps one HTML or text input file; a bigger one is rejected.
 const MaxHTMLSize = 64 << 20
 
-// readText makes one document of a text file (a story, say), as winnow
-// score reads one: its id is the file's path relative to the input
-// argument, metadata.source its path, its text the file's (a UTF-8
-// byte-order mark dropped).
-func (r *runner) readText(ctx context.Context, in Input, src io.Reader, queue chan<- *batch) error {
+// File is one file of a FormatPages input.
+type File struct {
+	Path string // as opened
+	Rel  string // relative to the input directory: the document's id
+}
+
+// readWhole makes one document of each whole file: of the input itself
+// (FormatHTML, FormatText; src is its decompressed content) or of each
+// file of a FormatPages input, in order (src is nil). An HTML file's
+// document has metadata.content_type "text/html" and its text decoded to
+// UTF-8, for an extraction stage to turn into text; a text file's is its
+// text as it is, a UTF-8 byte-order mark dropped. The id is the file's
+// path relative to the input argument, metadata.source its path.
+//
+// A file of a group that cannot be read becomes a rejected record naming
+// it, and the input is reported as damaged once the rest is read.
+func (r *runner) readWhole(ctx context.Context, in Input, src io.Reader, queue chan<- *batch) error {
 	q := r.newBatcher(&in, queue)
-	data, err := io.ReadAll(io.LimitReader(src, MaxHTMLSize+1))
-	if err != nil {
-		return fmt.Errorf("read %s: %w", in.Path, err)
-	}
-	r.cfg.Progress.Bytes.Add(int64(len(data)))
-	data = bytes.TrimPrefix(data, utf8BOM)
-	switch {
-	case len(data) > MaxHTMLSize:
-		q.reject(1, fmt.Errorf("text: file larger than %d bytes", MaxHTMLSize), data[:1024])
-	case binaryKind(data) != "":
-		q.reject(1, fmt.Errorf("%w: %s", ErrBinary, binaryKind(data)), data[:min(len(data), 64)])
-	default:
-		id := in.Rel
-		if id == "" {
-			id = in.Name
+	files := in.Files
+	if len(files) == 0 {
+		rel := in.Rel
+		if rel == "" {
+			rel = in.Name
 		}
-		d := doc.Doc{ID: id, Text: string(data)}
-		d.Meta.Set("source", in.Path)
-		if _, err := q.addDoc(&d, 1); err != nil {
-			return fmt.Errorf("read %s: %w", in.Path, err)
+		files = []File{{Path: in.Path, Rel: rel}}
+	}
+	var unreadable []string
+	for i, f := range files {
+		n := int64(i + 1)
+		var data []byte
+		var err error
+		if src != nil {
+			data, err = io.ReadAll(io.LimitReader(src, MaxHTMLSize+1))
+			if err != nil {
+				return fmt.Errorf("read %s: %w", in.Path, err)
+			}
+		} else if data, err = readFileLimited(f.Path, MaxHTMLSize+1); err != nil {
+			r.cfg.Progress.RawBytes.Add(int64(len(data)))
+			q.reject(n, fmt.Errorf("read %s: %w", f.Path, err), nil)
+			unreadable = append(unreadable, f.Path)
+			if !q.sendIfFull(ctx) {
+				return ctx.Err()
+			}
+			continue
+		}
+		r.cfg.Progress.Bytes.Add(int64(len(data)))
+		if src == nil {
+			r.cfg.Progress.RawBytes.Add(int64(len(data)))
+		}
+		html := format.IsHTMLName(f.Path) || in.Format == FormatHTML
+		switch {
+		case len(data) > MaxHTMLSize:
+			q.reject(n, fmt.Errorf("%w: %s is larger than %d bytes", ErrTooLarge, f.Path, MaxHTMLSize), data[:1024])
+		case !html && binaryKind(data) != "":
+			q.reject(n, fmt.Errorf("%w: %s is %s", ErrBinary, f.Path, binaryKind(data)), data[:min(len(data), 64)])
+		default:
+			d := doc.Doc{ID: f.Rel}
+			if html {
+				d.Text = htmlToUTF8(data)
+			} else {
+				d.Text = string(bytes.TrimPrefix(data, utf8BOM))
+			}
+			d.Meta.Set("source", f.Path)
+			if html {
+				d.Meta.Set("content_type", "text/html")
+			}
+			if _, err := q.addDoc(&d, n); err != nil {
+				return fmt.Errorf("read %s: %w", f.Path, err)
+			}
+		}
+		if !q.sendIfFull(ctx) {
+			return ctx.Err()
 		}
 	}
 	if !q.send(ctx) {
 		return ctx.Err()
+	}
+	if len(unreadable) > 0 {
+		return fmt.Errorf("read %s: %d files unreadable (first: %s), rejected", in.Path, len(unreadable), unreadable[0])
 	}
 	return nil
 }
 
-// readHTML makes one document of an HTML file: its id is the file's path
-// relative to the input argument (Input.Rel), metadata.source its path,
-// metadata.content_type "text/html", and its text the page decoded to
-// UTF-8, for an extraction stage to turn into text.
-func (r *runner) readHTML(ctx context.Context, in Input, src io.Reader, queue chan<- *batch) error {
-	q := r.newBatcher(&in, queue)
-	data, err := io.ReadAll(io.LimitReader(src, MaxHTMLSize+1))
+// readFileLimited reads up to limit bytes of a file, decompressed by its
+// name's extension.
+func readFileLimited(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("read %s: %w", in.Path, err)
+		return nil, err
 	}
-	r.cfg.Progress.Bytes.Add(int64(len(data)))
-	if len(data) > MaxHTMLSize {
-		q.reject(1, fmt.Errorf("html: file larger than %d bytes", MaxHTMLSize), data[:1024])
-	} else {
-		id := in.Rel
-		if id == "" {
-			id = in.Name
-		}
-		d := doc.Doc{ID: id, Text: htmlToUTF8(data)}
-		d.Meta.Set("source", in.Path)
-		d.Meta.Set("content_type", "text/html")
-		if _, err := q.addDoc(&d, 1); err != nil {
-			return fmt.Errorf("read %s: %w", in.Path, err)
-		}
+	defer f.Close()
+	dec, _, err := format.Decompress(f)
+	if err != nil {
+		return nil, err
 	}
-	if !q.send(ctx) {
-		return ctx.Err()
+	defer dec.Close()
+	b, err := io.ReadAll(io.LimitReader(dec, limit))
+	if err != nil && !errors.Is(err, io.EOF) {
+		return b, err
 	}
-	return nil
+	return b, nil
 }

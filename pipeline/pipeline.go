@@ -62,9 +62,13 @@ type Input struct {
 	Rel     string
 	Size    int64 // bytes on disk, -1 if unknown
 	ModTime time.Time
-	// Format is the input format: FormatJSONL (the default) or FormatWARC
-	// (WARC, WET or ARC; plain, per-record gzip or zstd).
+	// Format is the input format: FormatJSONL (the default), FormatWARC
+	// (WARC, WET or ARC; plain, per-record gzip or zstd), FormatParquet,
+	// FormatHTML, FormatText or FormatPages.
 	Format string
+	// Files are the files of a FormatPages input (Path then only names
+	// the group).
+	Files []File
 }
 
 // Input formats.
@@ -73,6 +77,10 @@ const (
 	FormatWARC  = "warc"
 	FormatHTML  = "html" // one document per file, the page as text
 	FormatText  = "text" // one document per file, its text as it is
+	// FormatPages is a group of small HTML and text files (Input.Files),
+	// one document each, written as one output: a directory of pages
+	// makes a few output files, not one per page.
+	FormatPages = "pages"
 	// FormatParquet is datatrove's Parquet layout: text, id, metadata
 	// columns (metadata as JSON text or a struct), other columns kept.
 	FormatParquet = "parquet"
@@ -397,7 +405,9 @@ func (r *runner) file(ctx context.Context, in Input) (*FileStats, error) {
 
 	var src io.Reader
 	var file *os.File
-	if in.Path == "-" {
+	if in.Format == FormatPages {
+		// Each file is opened by readWhole.
+	} else if in.Path == "-" {
 		src = cfg.Stdin
 	} else {
 		f, err := os.Open(in.Path)
@@ -419,23 +429,16 @@ func (r *runner) file(ctx context.Context, in Input) (*FileStats, error) {
 		// The WARC reader decompresses by itself, record by record, to
 		// know each record's offset in the file.
 		read = func(ctx context.Context, queue chan<- *batch) error { return r.readWARC(ctx, in, src, queue) }
-	case FormatText:
+	case FormatPages:
+		read = func(ctx context.Context, queue chan<- *batch) error { return r.readWhole(ctx, in, nil, queue) }
+	case FormatText, FormatHTML:
 		dec, _, err := format.Decompress(src)
 		if err != nil {
 			return unreadable(fmt.Errorf("read %s: %w", in.Path, err))
 		}
 		read = func(ctx context.Context, queue chan<- *batch) error {
 			defer dec.Close()
-			return r.readText(ctx, in, dec, queue)
-		}
-	case FormatHTML:
-		dec, _, err := format.Decompress(src)
-		if err != nil {
-			return unreadable(fmt.Errorf("read %s: %w", in.Path, err))
-		}
-		read = func(ctx context.Context, queue chan<- *batch) error {
-			defer dec.Close()
-			return r.readHTML(ctx, in, dec, queue)
+			return r.readWhole(ctx, in, dec, queue)
 		}
 	default:
 		dec, _, err := format.Decompress(src)

@@ -141,7 +141,7 @@ func expandInputs(args []string) ([]pipeline.Input, []pipeline.Skipped, error) {
 			return nil, nil, usagef("input %s: no JSONL, WARC, HTML, Parquet or text files in it (looked for %s, *.warc[.gz|.zst], *.warc.wet.gz, *.arc[.gz], *.html, *.htm, *.parquet, *.txt)", arg, strings.Join(jsonlExts, ", "))
 		}
 		sort.Slice(found, func(i, j int) bool { return found[i].Path < found[j].Path })
-		for _, in := range found {
+		for _, in := range groupPages(arg, found) {
 			if err := add(in); err != nil {
 				return nil, nil, err
 			}
@@ -160,6 +160,45 @@ func fileKind(m fs.FileMode) string {
 		return "a device"
 	}
 	return m.Type().String()
+}
+
+// Page groups: a directory's HTML and text files, one document each, are
+// read as groups of up to pageGroupFiles files or pageGroupBytes bytes,
+// each written as one output named <dir>/pages-NNNNN.
+const (
+	pageGroupFiles = 1000
+	pageGroupBytes = 64 << 20
+)
+
+// groupPages replaces the HTML and text files of found (sorted by path)
+// with groups per directory; other inputs stay as they are, in order.
+func groupPages(root string, found []pipeline.Input) []pipeline.Input {
+	var out []pipeline.Input
+	var cur *pipeline.Input
+	count := map[string]int{}
+	for _, in := range found {
+		if in.Format != pipeline.FormatHTML && in.Format != pipeline.FormatText || in.Size < 0 {
+			out = append(out, in)
+			continue
+		}
+		dir := filepath.Dir(in.Path)
+		if cur == nil || filepath.Dir(cur.Files[0].Path) != dir || len(cur.Files) >= pageGroupFiles || cur.Size+in.Size > pageGroupBytes {
+			relDir, _ := filepath.Rel(root, dir)
+			name := fmt.Sprintf("pages-%05d", count[dir])
+			if relDir != "." {
+				name = filepath.ToSlash(relDir) + "/" + name
+			}
+			count[dir]++
+			out = append(out, pipeline.Input{Path: filepath.Join(dir, name[strings.LastIndex(name, "/")+1:]), Name: name, Rel: name, Format: pipeline.FormatPages})
+			cur = &out[len(out)-1]
+		}
+		cur.Files = append(cur.Files, pipeline.File{Path: in.Path, Rel: in.Rel})
+		cur.Size += in.Size
+		if in.ModTime.After(cur.ModTime) {
+			cur.ModTime = in.ModTime
+		}
+	}
+	return out
 }
 
 func isInputName(name string) bool {

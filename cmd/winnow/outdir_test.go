@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -151,5 +152,43 @@ func TestUsageExitCodes(t *testing.T) {
 	}
 	if r := winnow(t, nil, "--version"); r.code != 0 || !strings.HasPrefix(r.stdout, "winnow "+version) {
 		t.Errorf("--version: %d %q", r.code, r.stdout)
+	}
+}
+
+// A directory of pages makes a few output files: its HTML and text files
+// are read in groups, one document each.
+func TestPageGroups(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "site")
+	os.MkdirAll(filepath.Join(in, "sub"), 0o755)
+	for i := 0; i < 5; i++ {
+		os.WriteFile(filepath.Join(in, fmt.Sprintf("p%d.html", i)), []byte(fmt.Sprintf("<html><body><p>Page %d says hello.</p></body></html>", i)), 0o644)
+	}
+	os.WriteFile(filepath.Join(in, "sub", "story.txt"), []byte("A story in a text file."), 0o644)
+	os.WriteFile(filepath.Join(in, "sub", "notes.txt"), []byte("Notes."), 0o644)
+	os.WriteFile(filepath.Join(in, "docs.jsonl"), []byte(`{"text":"a JSONL document"}`+"\n"), 0o644)
+	out := filepath.Join(dir, "out")
+	if r := winnow(t, nil, "run", "--filters", "none", "--compression", "none", "--out", out, in); r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	kept, _ := filepath.Glob(filepath.Join(out, "kept", "*"))
+	sub, _ := filepath.Glob(filepath.Join(out, "kept", "sub", "*"))
+	var names []string
+	for _, p := range append(kept, sub...) {
+		names = append(names, strings.TrimPrefix(p, filepath.Join(out, "kept")+"/"))
+	}
+	if strings.Join(names, " ") != "docs.jsonl pages-00000.jsonl sub sub/pages-00000.jsonl" {
+		t.Errorf("kept files: %v", names)
+	}
+	lines := readLines(t, filepath.Join(out, "kept", "pages-00000.jsonl"))
+	if len(lines) != 5 || !strings.Contains(lines[0], `"id":"p0.html"`) || !strings.Contains(lines[0], `"content_type":"text/html"`) {
+		t.Errorf("page group: %d docs, first %s", len(lines), lines[0])
+	}
+	if s := readStats(t, out); s.In.Docs != 8 || s.Kept.Docs != 8 {
+		t.Errorf("stats: %+v", s)
+	}
+	// The same run again resumes every group.
+	if r := winnow(t, nil, "run", "--filters", "none", "--compression", "none", "--out", out, in); r.code != 0 || !strings.Contains(r.stdout, "resumed: 3 of 3 inputs") {
+		t.Errorf("rerun: exit %d: %s %s", r.code, r.stdout, r.stderr)
 	}
 }
