@@ -153,11 +153,13 @@ const (
 	batchDocs  = 1024
 )
 
-// DefaultMaxDocBytes is Config.MaxDocBytes's default: 64 MiB, far above
+// DefaultMaxDocBytes is Config.MaxDocBytes's default: 16 MiB, far above
 // any real web document (Common Crawl truncates records at 1 MiB), and low
-// enough that the filters' working memory for one document stays in a
-// few GB.
-const DefaultMaxDocBytes = 64 << 20
+// enough that a run's peak memory stays under 1 GB + 3x the largest
+// document: one 16 MiB document through fineweb-quality peaks at 0.88 GB
+// on 2 workers, where a 60 MiB one needs 3.3 GB (gopher_repetition's n-gram
+// tables grow about 50x the text). See bench/bigdoc.sh.
+const DefaultMaxDocBytes = 16 << 20
 
 // ErrStrict is wrapped by the error a strict run fails with.
 var ErrStrict = errors.New("strict mode")

@@ -134,7 +134,7 @@ removed document's metadata.filter_reason names the first stage's reason.
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress line")
 	f.StringVar(&o.dedup, "dedup", "none", "after the chain, remove duplicates among the kept documents: none, exact or minhash (exact, then MinHash); fineweb-full implies minhash")
 	ownFlags(c, &o.own, true)
-	f.StringVar(&o.maxDoc, "max-doc-bytes", "64MiB", "reject a document bigger than this as too_large, with its size (bounds memory per document); bytes, or with KiB, MiB, GiB")
+	f.StringVar(&o.maxDoc, "max-doc-bytes", "16MiB", "reject a document bigger than this as too_large, with its size; bytes, or with KiB, MiB, GiB. Peak memory is about 1 GB + 50x this with the quality filters")
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a pprof CPU profile of the run to this file")
 	return c
 }

@@ -222,14 +222,18 @@ func runDedup(ctx context.Context, o runOpts, cfg pipeline.Config, stopProgress 
 	}
 	var mismatch atomic.Int64
 	exactOnly := o.dedup == "exact"
+	// One pair of stages for every worker, so that an injected fault counts
+	// over all of them.
+	exactStage := pipeline.Stage{Name: "exact_dedup_v1", Filter: &dedup.RemoveFilter{List: list, Shards: shardOf, Reason: dedup.ReasonExact, Mismatch: &mismatch}}
+	minhashStage := pipeline.Stage{Name: "minhash_v1", Filter: &dedup.RemoveFilter{List: list, Shards: shardOf, Reason: dedup.ReasonMinHash, Mismatch: &mismatch}}
 	dcfg := pipeline.Config{
 		Inputs: ins,
 		NewChain: func() ([]pipeline.Stage, error) {
-			ch := []pipeline.Stage{{Name: "exact_dedup_v1", Filter: &dedup.RemoveFilter{List: list, Shards: shardOf, Reason: dedup.ReasonExact, Mismatch: &mismatch}}}
+			ch := []pipeline.Stage{exactStage}
 			if !exactOnly {
-				ch = append(ch, pipeline.Stage{Name: "minhash_v1", Filter: &dedup.RemoveFilter{List: list, Shards: shardOf, Reason: dedup.ReasonMinHash, Mismatch: &mismatch}})
+				ch = append(ch, minhashStage)
 			}
-			return ch, nil
+			return withFault(ch), nil
 		},
 		Workers:     cfg.Workers,
 		OutDir:      dedupDir,

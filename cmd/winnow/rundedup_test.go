@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"syscall"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -323,4 +324,71 @@ func gunzip(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// Runs killed at chosen points (WINNOW_FAULT: inside each stage of the
+// chain and of the dedup pass, at its first document and later), each
+// resumed by the next: the final outputs equal those of one uninterrupted
+// run. Every kill must land: a run that finished instead fails the test.
+func TestRunDedupKilledAtStages(t *testing.T) {
+	dir := t.TempDir()
+	raw := gunzip(t, sample)
+	lines := strings.Split(strings.TrimSpace(string(raw)), "\n")
+	inputs := writeInputs(t, dir, [][]string{lines, lines[:60], lines[100:200]})
+	args := append([]string{"run", "--quiet", "--dedup", "minhash", "--out"}, "")
+	run := func(out string, env ...string) (*exec.Cmd, error) {
+		a := append(append([]string{}, args[:len(args)-1]...), out)
+		cmd := exec.Command(winnowBin, append(a, inputs...)...)
+		cmd.Env = append(os.Environ(), env...)
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+		if err != nil && !strings.Contains(err.Error(), "killed") {
+			t.Logf("stderr: %s", stderr.String())
+		}
+		return cmd, err
+	}
+	ref := filepath.Join(dir, "ref")
+	if _, err := run(ref); err != nil {
+		t.Fatalf("reference run: %v", err)
+	}
+	want := readStats(t, ref)
+
+	out := filepath.Join(dir, "out")
+	stages := []string{"lang_v1", "gopher_repetition", "gopher_quality", "c4_quality", "fineweb_quality", "slop_v2", "exact_dedup_v1", "minhash_v1"}
+	for _, stage := range stages {
+		for _, n := range []int{1, 150} {
+			cmd, err := run(out, fmt.Sprintf("WINNOW_FAULT=%s:%d", stage, n))
+			ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus)
+			if err == nil || !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
+				t.Fatalf("fault %s:%d did not kill the run: %v", stage, n, err)
+			}
+		}
+	}
+	if _, err := run(out, "WINNOW_FAULT=bogus"); err == nil {
+		t.Error("a malformed WINNOW_FAULT was accepted")
+	}
+	if _, err := run(out); err != nil {
+		t.Fatalf("final run: %v", err)
+	}
+	got := readStats(t, out)
+	if got.In != want.In || got.Kept != want.Kept || got.Removed != want.Removed || got.Rejected != want.Rejected {
+		t.Errorf("after kills: in %v kept %v removed %v rejected %v; uninterrupted %v %v %v %v",
+			got.In, got.Kept, got.Removed, got.Rejected, want.In, want.Kept, want.Removed, want.Rejected)
+	}
+	for _, sub := range []string{"kept", "removed"} {
+		if a, b := readOut(t, ref, sub), readOut(t, out, sub); !maps.Equal(a, b) {
+			t.Errorf("%s differs after kills: %d docs vs %d", sub, len(b), len(a))
+		}
+		if n, m := lineCount(t, out, sub), lineCount(t, ref, sub); n != m {
+			t.Errorf("%s: %d lines after kills, %d uninterrupted", sub, n, m)
+		}
+	}
+	// No temporary file is left once the run is complete.
+	filepath.Walk(out, func(p string, info os.FileInfo, err error) error {
+		if err == nil && strings.Contains(info.Name(), ".partial") {
+			t.Errorf("temporary file left: %s", p)
+		}
+		return nil
+	})
 }

@@ -204,5 +204,9 @@ func chainFactory(names []string, o stageOpts) (func() ([]pipeline.Stage, error)
 		}
 		built = append(built, pipeline.Stage{Name: n, Filter: f})
 	}
+	if fault.err != nil {
+		return nil, usageError{fault.err}
+	}
+	built = withFault(built)
 	return func() ([]pipeline.Stage, error) { return built, nil }, nil
 }
