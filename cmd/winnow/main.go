@@ -109,13 +109,17 @@ func newRoot() *cobra.Command {
 	root := &cobra.Command{
 		Use:   "winnow",
 		Short: "Separate real writing from junk in web text, fast",
-		Long: `winnow reads web text (datatrove-schema JSONL: id, text, metadata; plain,
-.gz or .zst; files, directories or - for stdin), identifies the language
+		Long: `winnow reads web text (datatrove-schema JSONL, WARC/WET/ARC, HTML pages,
+Parquet, text files; plain, .gz or .zst; files, directories or - for stdin),
+extracts the main text of HTML (go-trafilatura), identifies the language
 (fastText lid.176, embedded), runs the quality filters the field uses (Gopher,
 C4, FineWeb) with datatrove's exact decisions, flags content-farm "shocking
 twist" stories and says why, removes exact and near duplicates, and writes
 what it kept, what it removed (with metadata.filter_reason) and what it could
-not parse, with stats. It uses every core, even on a single big file.
+not read, with stats. It uses every core, even on a single big file.
+
+Exit codes: 0 everything read; 3 finished, but some inputs were damaged
+or unreadable; 1 error; 2 bad usage; 128+N stopped by signal N.
 
 Quick start:
   winnow run --out out testdata/sample/webtext-sample.jsonl.gz
