@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/winnowhq/winnow/doc"
+	"github.com/winnowhq/winnow/outdir"
 	"github.com/winnowhq/winnow/format"
 	"github.com/winnowhq/winnow/format/jsonl"
 	"golang.org/x/sync/errgroup"
@@ -1079,30 +1080,9 @@ func writeJSONFile(path string, v any) error {
 	return writeFileAtomic(path, append(b, '\n'))
 }
 
-func writeFileAtomic(path string, b []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	tmp := tempName(path)
-	f, err := os.Create(tmp)
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(b)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-	}
-	return err
-}
+// writeFileAtomic writes b to path under a temporary name, synced, then
+// renamed (outdir.WriteFile).
+func writeFileAtomic(path string, b []byte) error { return outdir.WriteFile(path, b) }
 
 func readJSONFile(path string, v any) error {
 	b, err := os.ReadFile(path)
