@@ -128,7 +128,8 @@ type Config struct {
 	Timeout time.Duration
 	// MaxBytes is the largest HTML accepted, in bytes (default 8 MiB).
 	MaxBytes int
-	// MaxElements is the most start tags a page may have (default 100,000: at about 20 µs each in the extractors, the timeout's worth).
+	// MaxElements is the most start tags a page may have (default
+	// 100,000: at about 20 µs each in the extractors, the timeout's worth).
 	MaxElements int
 	// MaxDepth is the deepest element nesting accepted (default 1000).
 	MaxDepth int
