@@ -19,8 +19,6 @@ func benchChain(b *testing.B, fs []doc.Filter, logicOnly bool) {
 	if logicOnly {
 		docs = withWords(docs)
 		withOracleWords(b, docs)
-	} else if !tokenizerReady() {
-		b.Skip("text.Words/text.Sentences not implemented yet")
 	}
 	var size int64
 	for _, d := range docs {
@@ -89,9 +87,6 @@ func BenchmarkLogicFineWeb(b *testing.B) {
 //
 //	go test ./filter -run '^$' -bench Pretok -benchmem
 func benchPretok(b *testing.B, fs []doc.Filter) {
-	if !tokenizerReady() {
-		b.Skip("text.Words/text.Sentences not implemented yet")
-	}
 	words := make(map[string][]string)
 	sents := make(map[string]int)
 	oldW, oldS := wordsFunc, sentencesFunc

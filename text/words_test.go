@@ -53,6 +53,9 @@ func TestWords(t *testing.T) {
 		{"emoticon", "nice :) ok", []string{"nice", ":)", "ok"}},
 		{"emoticon glued", "nice:)", []string{"nice", ":)"}},
 		{"heart", "<3 you", []string{"<3", "you"}},
+		// spaCy 3's emoticons: no `")` (spaCy 2 had it), and [= =] ]= =[.
+		{"quoted in parentheses", `("ISP")`, []string{"(", `"`, "ISP", `"`, ")"}},
+		{"bracket emoticons", "a =] b [= c ]= d =[", []string{"a", "=]", "b", "[=", "c", "]=", "d", "=["}},
 		{"lower upper dot", "end.Start", []string{"end", ".", "Start"}},
 		{"hashtag", "#tag", []string{"#", "tag"}},
 		{"question exclaim", "what?!", []string{"what", "?", "!"}},
