@@ -299,8 +299,8 @@ func checkLines(t *testing.T, m *Model, lines []string, want [][]Prediction, k i
 	n := len(lines)
 	t.Logf("%v loss, quantized %v: %d lines, top-1 %d (%.2f%%), labels+probs within %g %d (%.2f%%)",
 		m.Args().Loss, m.Quantized(), n, top, 100*float64(top)/float64(n), probTol, all, 100*float64(all)/float64(n))
-	if float64(top) < 0.999*float64(n) || float64(all) < 0.999*float64(n) {
-		t.Errorf("parity below 99.9%%: top-1 %d/%d, all %d/%d", top, n, all, n)
+	if top != n || all != n {
+		t.Errorf("parity not exact: top-1 %d/%d, labels+probs %d/%d", top, n, all, n)
 	}
 }
 

@@ -140,8 +140,8 @@ func checkLID(t *testing.T, m *Model, docs []lidDoc, oracle []oracleLine) {
 	}
 	t.Logf("lid.176 parity on %d docs: top-1 label %d (%.2f%%), top-3 labels+probs within %g %d (%.2f%%)",
 		n, top, 100*float64(top)/float64(n), probTol, all, 100*float64(all)/float64(n))
-	if float64(top) < 0.999*float64(n) || float64(all) < 0.999*float64(n) {
-		t.Errorf("parity below 99.9%%: top-1 %d/%d, probabilities %d/%d", top, n, all, n)
+	if top != n || all != n {
+		t.Errorf("parity not exact: top-1 %d/%d, probabilities %d/%d", top, n, all, n)
 	}
 }
 

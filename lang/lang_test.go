@@ -127,8 +127,8 @@ func TestCLIParity(t *testing.T) {
 		}
 	}
 	t.Logf("lang_v1 vs fasttext CLI on %d docs: same top language %d (%.2f%%), score within 1e-4 %d (%.2f%%)", n, same, 100*float64(same)/float64(n), close, 100*float64(close)/float64(n))
-	if n < 2000 || float64(same) < 0.999*float64(n) || float64(close) < 0.999*float64(n) {
-		t.Errorf("parity below 99.9%%")
+	if n < 2000 || same != n || close != n {
+		t.Errorf("parity not exact: %d/%d same language, %d/%d scores within 1e-4", same, n, close, n)
 	}
 }
 
