@@ -18,9 +18,9 @@ import (
 	"time"
 
 	"github.com/winnowhq/winnow/doc"
-	"github.com/winnowhq/winnow/outdir"
 	"github.com/winnowhq/winnow/format"
 	"github.com/winnowhq/winnow/format/jsonl"
+	"github.com/winnowhq/winnow/outdir"
 	"golang.org/x/sync/errgroup"
 )
 
