@@ -36,6 +36,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"time"
@@ -427,8 +428,9 @@ func writeJSON(path string, v any) error {
 	return WriteFile(path, append(b, '\n'))
 }
 
-// WriteFile writes b to path atomically: to a temporary name in the same
-// directory, synced to disk, then renamed over path.
+// WriteFile writes b to path atomically and durably: to a temporary name
+// in the same directory, synced to disk, renamed over path, and the
+// directory synced so that the rename survives a crash.
 func WriteFile(path string, b []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
@@ -451,6 +453,20 @@ func WriteFile(path string, b []byte) error {
 	if err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return SyncDir(filepath.Dir(path))
+}
+
+// SyncDir syncs a directory, making the renames in it durable. Where a
+// platform cannot sync directories (Windows), it does nothing.
+func SyncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("sync %s: %w", dir, err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) && runtime.GOOS != "windows" {
+		return fmt.Errorf("sync %s: %w", dir, err)
 	}
 	return nil
 }

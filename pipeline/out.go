@@ -14,6 +14,7 @@ import (
 	"github.com/winnowhq/winnow/format"
 	"github.com/winnowhq/winnow/format/jsonl"
 	"github.com/winnowhq/winnow/format/parquet"
+	"github.com/winnowhq/winnow/outdir"
 )
 
 // fileOut writes the outputs of one input file under temporary names and
@@ -190,6 +191,9 @@ func (o *fileOut) commit() error {
 		}
 		if err == nil {
 			err = os.Rename(partialName(f.final), f.final)
+		}
+		if err == nil {
+			err = outdir.SyncDir(filepath.Dir(f.final))
 		}
 		f.f = nil
 		if err != nil {
