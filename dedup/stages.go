@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -326,7 +325,7 @@ func (b *sigBatch) sign(h *Hasher, d *doc.Doc, rel string, exact bool) {
 		sd.parsed = true
 		sd.id = d.ID
 		if sd.id == "" {
-			sd.id = rel + "/" + strconv.FormatInt(sd.line-1, 10)
+			sd.id = doc.DefaultID(rel, sd.line-1)
 		}
 		b.text += int64(len(d.Text))
 		h.simp = AppendSimplify(h.simp[:0], d.Text)

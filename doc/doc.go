@@ -12,7 +12,10 @@
 // import it.
 package doc
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"strconv"
+)
 
 // Doc is one document.
 //
@@ -87,9 +90,10 @@ func (d *Doc) Reset() {
 // string (datatrove's, where winnow implements a datatrove filter) and is
 // empty when ok is true. A Filter may rewrite the text with SetText.
 //
-// A Filter must be safe to call from one goroutine at a time per instance;
-// the pipeline gives each worker its own instance via Clone when the
-// filter implements Cloner.
+// The pipeline asks for a chain per worker (pipeline.Config.NewChain): a
+// Filter that is not safe for concurrent use must be made anew for each
+// chain. winnow's own stages are safe for concurrent use, and one instance
+// of each serves every worker.
 type Filter interface {
 	Keep(d *Doc) (ok bool, reason string)
 }
@@ -103,4 +107,12 @@ type Named interface {
 // Tagger writes scores into Meta and decides nothing.
 type Tagger interface {
 	Tag(d *Doc)
+}
+
+// DefaultID is datatrove's id for a document that has none: the path of
+// its source file relative to the input (extension kept), a slash, and the
+// 0-based index of the record in the file ("web/part-0001.jsonl.gz/41").
+// Every reader and the dedup stages use it, so that ids agree.
+func DefaultID(source string, index int64) string {
+	return source + "/" + strconv.FormatInt(index, 10)
 }

@@ -58,7 +58,7 @@ func (r *runner) process(b *batch, chain []Stage, d *doc.Doc) {
 			if rel == "" {
 				rel = b.in.Name
 			}
-			d.ID = rel + "/" + strconv.FormatInt(e.line-1, 10)
+			d.ID = doc.DefaultID(rel, e.line-1)
 		}
 		d.Source, d.Line, d.Size = b.in.Path, e.line, len(line)
 		st.TextBytesIn += int64(len(d.Text))

@@ -211,7 +211,7 @@ func runScore(ctx context.Context, o scoreOpts, in string, stdin io.Reader, stdo
 		}
 		id := d.ID
 		if id == "" {
-			id = fmt.Sprintf("%s/%d", name, n-1)
+			id = doc.DefaultID(name, n-1)
 		}
 		if err := emit(s.score(id, d.Text)); err != nil {
 			return err

@@ -298,7 +298,7 @@ func (r *Reader) decode(row pq.Row, idx int64, d *doc.Doc) (err error) {
 		}
 	}
 	if !hasID {
-		d.ID = r.name + "/" + strconv.FormatInt(idx, 10)
+		d.ID = doc.DefaultID(r.name, idx)
 	}
 	d.Size = len(d.Text) + len(d.ID) + len(d.Meta.Raw)
 	for _, f := range d.Extra {
