@@ -7,26 +7,19 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"unicode/utf8"
-
-	"golang.org/x/net/html/charset"
 
 	"github.com/winnowhq/winnow/doc"
 	"github.com/winnowhq/winnow/format"
 )
 
-// htmlToUTF8 decodes a page to UTF-8 using its byte-order mark or <meta>
-// charset (HTML5's sniffing rules), UTF-8 when it is valid, else
-// windows-1252; bytes that do not decode become U+FFFD.
+// htmlToUTF8 decodes a page to UTF-8 by the rule WARC records follow
+// (format.Decoder): its byte-order mark, else a <meta> charset, else UTF-8
+// when it is valid, else windows-1252; bytes that do not decode become
+// U+FFFD.
 func htmlToUTF8(data []byte) string {
-	if utf8.Valid(data) {
-		return string(data)
-	}
-	enc, _, _ := charset.DetermineEncoding(data, "text/html")
-	if out, err := enc.NewDecoder().Bytes(data); err == nil {
-		return string(bytes.ToValidUTF8(out, []byte("\uFFFD")))
-	}
-	return string(bytes.ToValidUTF8(data, []byte("\uFFFD")))
+	var dec format.Decoder
+	_, out := dec.ToUTF8(data, "", "text/html")
+	return string(out)
 }
 
 // MaxHTMLSize caps one HTML or text input file; a bigger one is rejected.

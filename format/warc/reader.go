@@ -12,6 +12,7 @@ import (
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/winnowhq/winnow/doc"
+	"github.com/winnowhq/winnow/format"
 )
 
 // Default limits.
@@ -181,8 +182,8 @@ type Reader struct {
 	errs     int64
 	block    []byte
 	scratch  []byte
-	body     []byte // dechunked payload
-	text     []byte // converted text
+	body     []byte         // dechunked payload
+	charset  format.Decoder // converts bodies to UTF-8
 	rec      Record
 }
 
