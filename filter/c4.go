@@ -2,6 +2,7 @@ package filter
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -31,8 +32,11 @@ type C4QualityConfig struct {
 	FilterPolicy          bool // drop lines with a C4PolicySubstrings phrase
 }
 
-// C4PolicySubstrings are datatrove's POLICY_SUBSTRINGS.
-var C4PolicySubstrings = []string{
+// C4PolicySubstrings returns datatrove's POLICY_SUBSTRINGS (a copy).
+func C4PolicySubstrings() []string { return slices.Clone(c4PolicySubstrings) }
+
+// c4PolicySubstrings are datatrove's POLICY_SUBSTRINGS.
+var c4PolicySubstrings = []string{
 	"terms of use",
 	"privacy policy",
 	"cookie policy",
@@ -129,7 +133,7 @@ func (f *C4Quality) Keep(d *doc.Doc) (bool, string) {
 		stackBuf  [256]byte
 	)
 	lower = stackBuf[:0]
-	defaultPolicy := c.FilterPolicy && isDefaultPolicy()
+	defaultPolicy := c.FilterPolicy
 	out.Grow(len(t))
 	eachPyLine(t, func(line string) bool {
 		line = pyStrip(line)
@@ -166,7 +170,7 @@ func (f *C4Quality) Keep(d *doc.Doc) (bool, string) {
 			return false
 		}
 		if c.FilterPolicy && (!defaultPolicy || mayHavePolicy(lower)) {
-			for _, p := range C4PolicySubstrings {
+			for _, p := range c4PolicySubstrings {
 				if bytes.Contains(lower, []byte(p)) {
 					return true
 				}
@@ -307,21 +311,6 @@ var asciiSpace = func() (t [utf8.RuneSelf]bool) {
 	}
 	return t
 }()
-
-// isDefaultPolicy reports whether C4PolicySubstrings holds its default
-// phrases, which mayHavePolicy prefilters.
-func isDefaultPolicy() bool {
-	want := [...]string{"terms of use", "privacy policy", "cookie policy", "uses cookies", "use of cookies", "use cookies"}
-	if len(C4PolicySubstrings) != len(want) {
-		return false
-	}
-	for i, p := range want {
-		if C4PolicySubstrings[i] != p {
-			return false
-		}
-	}
-	return true
-}
 
 // mayHavePolicy is false only when lower contains none of the default
 // policy phrases: each contains "terms of use", "policy" or "cookies".

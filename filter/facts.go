@@ -15,7 +15,7 @@ type wordCounts struct {
 	// words with a rune outside PUNCTUATION_SET, their code points, and
 	// words with a letter (str.isalpha).
 	nonSymbol, nonSymbolRunes, alpha int
-	stops                            uint8 // bit i: GopherStopWords[i] is a word
+	stops                            uint8 // bit i: gopherStopWords[i] is a word
 }
 
 // wordCountsKey is the doc.Memo key of a text's *wordCounts.
@@ -85,7 +85,7 @@ var byteClass = func() (t [256]uint8) {
 	return t
 }()
 
-// stopBit is the bit of w in GopherStopWords' order, or 0.
+// stopBit is the bit of w in gopherStopWords' order, or 0.
 func stopBit(w string) uint8 {
 	switch w {
 	case "the":

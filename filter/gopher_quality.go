@@ -11,8 +11,11 @@ import (
 	"github.com/winnowhq/winnow/text"
 )
 
-// GopherStopWords is datatrove's STOP_WORDS for the Gopher quality filter.
-var GopherStopWords = []string{"the", "be", "to", "of", "and", "that", "have", "with"}
+// GopherStopWords returns datatrove's STOP_WORDS for the Gopher quality
+// filter (a copy).
+func GopherStopWords() []string { return slices.Clone(gopherStopWords) }
+
+var gopherStopWords = []string{"the", "be", "to", "of", "and", "that", "have", "with"}
 
 // GopherQualityConfig configures GopherQuality. A zero value disables its
 // check, like None (or 0) in datatrove.
@@ -41,7 +44,7 @@ func DefaultGopherQuality() GopherQualityConfig {
 		MaxEllipsisLinesRatio: 0.3,
 		MaxNonAlphaWordsRatio: 0.8,
 		MinStopWords:          2,
-		StopWords:             GopherStopWords,
+		StopWords:             GopherStopWords(),
 	}
 }
 
@@ -88,7 +91,7 @@ func NewGopherQuality(cfg GopherQualityConfig) (*GopherQuality, error) {
 	for _, w := range cfg.StopWords {
 		f.maxStop = max(f.maxStop, len(w))
 	}
-	f.defaultStops = slices.Equal(cfg.StopWords, GopherStopWords)
+	f.defaultStops = slices.Equal(cfg.StopWords, gopherStopWords)
 	return f, nil
 }
 

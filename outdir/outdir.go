@@ -23,7 +23,7 @@
 //
 // The lock is released by Release or when the process exits, however it
 // exits: a killed run leaves no stale lock behind. Temporary files are
-// named per process (see TempSuffix), so two processes never write the same
+// named per process (see TempName), so two processes never write the same
 // temporary name, and Claim removes the temporary files a killed run left.
 package outdir
 
@@ -73,9 +73,11 @@ const (
 	LockName     = ".lock"
 )
 
-// Layout lists the entries winnow writes in an output directory; Force
+// Layout returns the entries winnow writes in an output directory; Force
 // removes them, and anything else makes the directory foreign.
-var Layout = []string{
+func Layout() []string { return append([]string(nil), layout...) }
+
+var layout = []string{
 	ManifestName, LockName, "kept", "removed", "rejected", "stats", "stats.json",
 	"dedup", ".chain", ".dedup", "clusters.jsonl", "report.html",
 }
@@ -335,7 +337,7 @@ func entries(dir string) (foreign, ours []string, err error) {
 		return nil, nil, fmt.Errorf("output directory: %w", err)
 	}
 	known := map[string]bool{}
-	for _, n := range Layout {
+	for _, n := range layout {
 		known[n] = true
 	}
 	for _, e := range es {
@@ -354,7 +356,7 @@ func entries(dir string) (foreign, ours []string, err error) {
 }
 
 func removeOutputs(dir string) error {
-	for _, n := range Layout {
+	for _, n := range layout {
 		if n == LockName {
 			continue
 		}
@@ -390,13 +392,14 @@ func cleanTemp(dir string) error {
 	})
 }
 
-// TempSuffix ends the temporary names of this process's files: a file is
-// written as ".NAME" + TempSuffix and renamed to NAME when complete.
-var TempSuffix = fmt.Sprintf(".partial-%d", os.Getpid())
+// tempSuffix ends the temporary names of this process's files: a file is
+// written as ".NAME" + tempSuffix and renamed to NAME when complete.
+var tempSuffix = fmt.Sprintf(".partial-%d", os.Getpid())
 
-// TempName returns the temporary name of path for this process.
+// TempName returns the temporary name of path for this process:
+// ".NAME.partial-PID" beside it.
 func TempName(path string) string {
-	return filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+TempSuffix)
+	return filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+tempSuffix)
 }
 
 func list(names []string) string {

@@ -135,7 +135,7 @@ func TestWriteFile(t *testing.T) {
 	if len(es) != 1 {
 		t.Errorf("temporary files left: %v", es)
 	}
-	if !strings.HasSuffix(TempName(p), TempSuffix) || !strings.HasPrefix(filepath.Base(TempName(p)), ".f.json.partial-") {
+	if !strings.HasSuffix(TempName(p), tempSuffix) || !strings.HasPrefix(filepath.Base(TempName(p)), ".f.json.partial-") {
 		t.Errorf("temp name %s", TempName(p))
 	}
 }
