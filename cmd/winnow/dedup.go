@@ -452,14 +452,18 @@ func dedupFilter(ctx context.Context, o dedupOpts, args []string, stdout, stderr
 		return nil, err
 	}
 	var mismatch atomic.Int64
-	newChain := func() ([]pipeline.Stage, error) {
-		var ch []pipeline.Stage
-		if opt.Exact {
-			ch = append(ch, pipeline.Stage{Name: "exact_dedup_v1", Filter: &dedup.RemoveFilter{List: list, Shards: shardOf, Reason: dedup.ReasonExact, Mismatch: &mismatch}})
-		}
-		ch = append(ch, pipeline.Stage{Name: "minhash_v1", Filter: &dedup.RemoveFilter{List: list, Shards: shardOf, Reason: dedup.ReasonMinHash, Mismatch: &mismatch}})
-		return ch, nil
+	// One chain for every worker (the filters are safe for concurrent use),
+	// so that an injected fault (WINNOW_FAULT) counts over all of them.
+	var chain []pipeline.Stage
+	if opt.Exact {
+		chain = append(chain, pipeline.Stage{Name: "exact_dedup_v1", Filter: &dedup.RemoveFilter{List: list, Shards: shardOf, Reason: dedup.ReasonExact, Mismatch: &mismatch}})
 	}
+	chain = append(chain, pipeline.Stage{Name: "minhash_v1", Filter: &dedup.RemoveFilter{List: list, Shards: shardOf, Reason: dedup.ReasonMinHash, Mismatch: &mismatch}})
+	if fault.err != nil {
+		return nil, usageError{fault.err}
+	}
+	chain = withFault(chain)
+	newChain := func() ([]pipeline.Stage, error) { return chain, nil }
 	cfg := pipeline.Config{
 		Inputs:      mine,
 		NewChain:    newChain,
