@@ -277,7 +277,7 @@ func dedupShards(o dedupOpts, args []string) (all []dedup.Shard, mine []pipeline
 			return nil, nil, usagef("dedup reads its inputs twice (signatures, then filter): standard input is not supported")
 		}
 	}
-	ins, _, err := expandInputs(args)
+	ins, _, err := expandInputs(args, o.out)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -52,8 +52,11 @@ func inputFormat(name string) string {
 // other names, FIFOs, sockets, devices and links to directories are
 // skipped, each with its reason; a link that leads nowhere and an entry
 // that cannot be read are inputs, so that the run reports them as
-// unreadable (exit 3) and goes on with the rest.
-func expandInputs(args []string) ([]pipeline.Input, []pipeline.Skipped, error) {
+// unreadable (exit 3) and goes on with the rest. The output directory out,
+// when it lies under an input directory, is skipped too: its files are the
+// run's outputs, not its inputs.
+func expandInputs(args []string, out string) ([]pipeline.Input, []pipeline.Skipped, error) {
+	outAbs, _ := filepath.Abs(out)
 	var ins []pipeline.Input
 	var skipped []pipeline.Skipped
 	seen := map[string]string{}
@@ -108,6 +111,10 @@ func expandInputs(args []string) ([]pipeline.Input, []pipeline.Skipped, error) {
 				return nil
 			}
 			if d.IsDir() {
+				if abs, _ := filepath.Abs(path); out != "" && abs == outAbs {
+					skip(path, "the output directory")
+					return filepath.SkipDir
+				}
 				return nil
 			}
 			if !isInputName(d.Name()) {

@@ -192,3 +192,20 @@ func TestPageGroups(t *testing.T) {
 		t.Errorf("rerun: exit %d: %s %s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// An output directory inside the input directory is not read as input:
+// the rerun resumes instead of taking its own outputs for new inputs.
+func TestOutDirInsideInput(t *testing.T) {
+	data := t.TempDir()
+	os.WriteFile(filepath.Join(data, "a.jsonl"), []byte(`{"text":"one"}`+"\n"), 0o644)
+	out := filepath.Join(data, "out")
+	for i := 0; i < 2; i++ {
+		r := winnow(t, nil, "run", "--filters", "none", "--out", out, data)
+		if r.code != 0 || i == 1 && !strings.Contains(r.stderr, "(the output directory)") {
+			t.Fatalf("run %d: exit %d: %s", i, r.code, r.stderr)
+		}
+		if s := readStats(t, out); s.In.Docs != 1 {
+			t.Errorf("run %d: %d docs in", i, s.In.Docs)
+		}
+	}
+}

@@ -170,7 +170,7 @@ func runRun(ctx context.Context, o runOpts, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	inputs, skipped, err := expandInputs(o.inputs)
+	inputs, skipped, err := expandInputs(o.inputs, o.out)
 	if err != nil {
 		return err
 	}
