@@ -1071,25 +1071,10 @@ func (f *RemoveFilter) Keep(d *doc.Doc) (bool, string) {
 
 // ---- files ----
 
-func writeJSONFile(path string, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return err
-	}
-	return writeFileAtomic(path, append(b, '\n'))
-}
+func writeJSONFile(path string, v any) error { return outdir.WriteJSON(path, v) }
 
 // writeFileAtomic writes b to path under a temporary name, synced, then
 // renamed (outdir.WriteFile).
 func writeFileAtomic(path string, b []byte) error { return outdir.WriteFile(path, b) }
 
-func readJSONFile(path string, v any) error {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		return fmt.Errorf("parse %s: %w", path, err)
-	}
-	return nil
-}
+func readJSONFile(path string, v any) error { return outdir.ReadJSON(path, v) }

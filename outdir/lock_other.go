@@ -3,13 +3,10 @@
 package outdir
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
-	"time"
 )
 
 // lockDir takes the directory's lock by creating DIR/.lock exclusively.
@@ -20,17 +17,11 @@ func lockDir(dir string) (*os.File, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		if errors.Is(err, os.ErrExist) {
-			var h Holder
-			if b, rerr := os.ReadFile(path); rerr == nil {
-				json.Unmarshal(b, &h)
-			}
-			return nil, &BusyError{Dir: dir, Holder: h}
+			return nil, &BusyError{Dir: dir, Holder: readHolder(path)}
 		}
 		return nil, fmt.Errorf("output directory: lock: %w", err)
 	}
-	host, _ := os.Hostname()
-	b, _ := json.Marshal(Holder{PID: os.Getpid(), Host: host, Started: time.Now().UTC().Truncate(time.Second), Command: strings.Join(os.Args, " ")})
-	f.Write(append(b, '\n'))
+	f.Write(holderJSON())
 	return f, nil
 }
 

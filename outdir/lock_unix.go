@@ -3,14 +3,11 @@
 package outdir
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"syscall"
-	"time"
 )
 
 // lockDir takes the directory's advisory lock (flock on DIR/.lock), which
@@ -24,18 +21,12 @@ func lockDir(dir string) (*os.File, error) {
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
-			var h Holder
-			if b, rerr := os.ReadFile(path); rerr == nil {
-				json.Unmarshal(b, &h)
-			}
-			return nil, &BusyError{Dir: dir, Holder: h}
+			return nil, &BusyError{Dir: dir, Holder: readHolder(path)}
 		}
 		return nil, fmt.Errorf("output directory: lock %s: %w", path, err)
 	}
-	host, _ := os.Hostname()
-	b, _ := json.Marshal(Holder{PID: os.Getpid(), Host: host, Started: time.Now().UTC().Truncate(time.Second), Command: strings.Join(os.Args, " ")})
 	if err := f.Truncate(0); err == nil {
-		f.WriteAt(append(b, '\n'), 0)
+		f.WriteAt(holderJSON(), 0)
 	}
 	return f, nil
 }

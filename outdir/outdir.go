@@ -119,6 +119,22 @@ type Holder struct {
 	Command string    `json:"command"`
 }
 
+// holderJSON describes this process as the holder of a lock.
+func holderJSON() []byte {
+	host, _ := os.Hostname()
+	b, _ := json.Marshal(Holder{PID: os.Getpid(), Host: host, Started: time.Now().UTC().Truncate(time.Second), Command: strings.Join(os.Args, " ")})
+	return append(b, '\n')
+}
+
+// readHolder reads the holder a lock file names (zero if it cannot).
+func readHolder(path string) Holder {
+	var h Holder
+	if b, err := os.ReadFile(path); err == nil {
+		json.Unmarshal(b, &h)
+	}
+	return h
+}
+
 func (h Holder) String() string {
 	if h.PID == 0 {
 		return "another process"
@@ -197,7 +213,7 @@ func (d *Dir) claim(m Manifest, mode Mode) error {
 	}
 	var prev Manifest
 	mpath := filepath.Join(d.Path, ManifestName)
-	perr := readJSON(mpath, &prev)
+	perr := ReadJSON(mpath, &prev)
 	switch {
 	case errors.Is(perr, fs.ErrNotExist) && len(ours) == 0:
 		// A new run.
@@ -228,11 +244,11 @@ func (d *Dir) claim(m Manifest, mode Mode) error {
 		if err := d.cleanTemp(); err != nil {
 			return err
 		}
-		return writeJSON(mpath, d.Manifest)
+		return WriteJSON(mpath, d.Manifest)
 	}
 	m.Created = time.Now().UTC().Truncate(time.Second)
 	d.Manifest = m
-	return writeJSON(mpath, m)
+	return WriteJSON(mpath, m)
 }
 
 func foreignError(dir string, foreign []string) error {
@@ -410,7 +426,9 @@ func list(names []string) string {
 	return strings.Join(names, ", ")
 }
 
-func readJSON(path string, v any) error {
+// ReadJSON reads the JSON file at path into v; a parse error names the
+// file.
+func ReadJSON(path string, v any) error {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return err
@@ -421,9 +439,8 @@ func readJSON(path string, v any) error {
 	return nil
 }
 
-// writeJSON writes v to path atomically: a temporary file, synced, then
-// renamed, and the directory synced.
-func writeJSON(path string, v any) error {
+// WriteJSON writes v to path as indented JSON, atomically (WriteFile).
+func WriteJSON(path string, v any) error {
 	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return err

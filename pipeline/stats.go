@@ -1,9 +1,7 @@
 package pipeline
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
 	"sort"
 
 	"github.com/winnowhq/winnow/outdir"
@@ -180,23 +178,7 @@ func (s *Stats) Reasons() [][3]string {
 	return rows
 }
 
-// writeJSON writes v to path atomically: to a temporary file in the same
-// directory, synced, then renamed.
-func writeJSON(path string, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return err
-	}
-	return outdir.WriteFile(path, append(b, '\n'))
-}
+// writeJSON and readJSON keep the run's JSON files (outdir's helpers).
+func writeJSON(path string, v any) error { return outdir.WriteJSON(path, v) }
 
-func readJSON(path string, v any) error {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		return fmt.Errorf("parse %s: %w", path, err)
-	}
-	return nil
-}
+func readJSON(path string, v any) error { return outdir.ReadJSON(path, v) }

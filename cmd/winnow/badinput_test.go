@@ -3,9 +3,7 @@
 package main
 
 import (
-	"compress/gzip"
 	"encoding/json"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -131,22 +129,14 @@ func TestBadInput(t *testing.T) {
 // readLines reads an output file's lines, gunzipping *.gz.
 func readLines(t *testing.T, path string) []string {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var r io.Reader = f
+	var b []byte
 	if strings.HasSuffix(path, ".gz") {
-		zr, err := gzip.NewReader(f)
-		if err != nil {
-			t.Fatalf("%s: %v", path, err)
+		b = gunzipFile(t, path)
+	} else {
+		var err error
+		if b, err = os.ReadFile(path); err != nil {
+			t.Fatal(err)
 		}
-		r = zr
-	}
-	b, err := io.ReadAll(r)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
 	}
 	return strings.FieldsFunc(string(b), func(r rune) bool { return r == '\n' })
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -267,22 +268,29 @@ func TestTruncatedGzipExit(t *testing.T) {
 	}
 }
 
-func TestInterrupt(t *testing.T) {
-	out := t.TempDir()
-	cmd := exec.Command(winnowBin, "run", "--out", out, "-")
+// startReading starts winnow with args (which read standard input) and
+// writes 2,000 documents to it. Writing more than a pipe buffer returns
+// only once winnow is reading, so its signal handler is in place; stdin
+// stays open, so the run cannot end by itself until it is closed.
+func startReading(t *testing.T, args ...string) (*exec.Cmd, io.WriteCloser, *bytes.Buffer) {
+	t.Helper()
+	cmd := exec.Command(winnowBin, args...)
 	stdin, _ := cmd.StdinPipe()
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	// Writing more than a pipe buffer returns only once winnow is reading,
-	// so its signal handler is in place. stdin stays open: the run cannot end
-	// by itself.
 	line := []byte(`{"text":"` + strings.Repeat("word ", 100) + `"}` + "\n")
 	for i := 0; i < 2000; i++ {
 		stdin.Write(line)
 	}
+	return cmd, stdin, &stderr
+}
+
+func TestInterrupt(t *testing.T) {
+	out := t.TempDir()
+	cmd, stdin, stderr := startReading(t, "run", "--out", out, "-")
 	cmd.Process.Signal(syscall.SIGINT)
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()

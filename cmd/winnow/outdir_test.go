@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -16,17 +14,7 @@ import (
 // holder, and the first finishes intact.
 func TestOutDirBusy(t *testing.T) {
 	out := t.TempDir()
-	first := exec.Command(winnowBin, "run", "--filters", "none", "--out", out, "-")
-	stdin, _ := first.StdinPipe()
-	var stderr bytes.Buffer
-	first.Stderr = &stderr
-	if err := first.Start(); err != nil {
-		t.Fatal(err)
-	}
-	line := []byte(`{"text":"` + strings.Repeat("word ", 100) + `"}` + "\n")
-	for i := 0; i < 2000; i++ { // past a pipe buffer: the first run is reading
-		stdin.Write(line)
-	}
+	first, stdin, stderr := startReading(t, "run", "--filters", "none", "--out", out, "-")
 	r := winnow(t, nil, "run", "--filters", "none", "--out", out, sample)
 	if r.code != 1 || !strings.Contains(r.stderr, "is in use by process") || !strings.Contains(r.stderr, "run --filters none") {
 		t.Errorf("second run: exit %d, %s", r.code, r.stderr)
@@ -118,16 +106,7 @@ func TestSignalExitCodes(t *testing.T) {
 		sig  syscall.Signal
 		code int
 	}{{syscall.SIGTERM, 143}, {syscall.SIGHUP, 129}} {
-		out := t.TempDir()
-		cmd := exec.Command(winnowBin, "run", "--filters", "none", "--out", out, "-")
-		stdin, _ := cmd.StdinPipe()
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		line := []byte(`{"text":"` + strings.Repeat("word ", 100) + `"}` + "\n")
-		for i := 0; i < 2000; i++ {
-			stdin.Write(line)
-		}
+		cmd, stdin, _ := startReading(t, "run", "--filters", "none", "--out", t.TempDir(), "-")
 		cmd.Process.Signal(tc.sig)
 		err := cmd.Wait()
 		stdin.Close()

@@ -214,22 +214,34 @@ func TestDedupRunKilled(t *testing.T) {
 	out := filepath.Join(dir, "out")
 	for _, fault := range []string{"exact_dedup_v1:1", "exact_dedup_v1:500", "minhash_v1:1", "minhash_v1:500"} {
 		cmd, err := run(out, "WINNOW_FAULT="+fault)
-		ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus)
-		if err == nil || !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
-			t.Fatalf("fault %s did not kill the run: %v", fault, err)
-		}
+		mustBeKilled(t, cmd, err, fault)
 	}
 	if _, err := run(out); err != nil {
 		t.Fatalf("final run: %v", err)
 	}
-	got := readStats(t, out)
+	sameAsReference(t, ref, out)
+}
+
+// mustBeKilled fails the test unless an injected fault killed cmd.
+func mustBeKilled(t *testing.T, cmd *exec.Cmd, err error, fault string) {
+	t.Helper()
+	ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus)
+	if err == nil || !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
+		t.Fatalf("fault %s did not kill the run: %v", fault, err)
+	}
+}
+
+// sameAsReference checks that the run in out, after its kills and resumes,
+// counts and holds exactly what the uninterrupted run in ref does.
+func sameAsReference(t *testing.T, ref, out string) {
+	t.Helper()
+	want, got := readStats(t, ref), readStats(t, out)
 	if got.In != want.In || got.Kept != want.Kept || got.Removed != want.Removed || got.Rejected != want.Rejected {
 		t.Errorf("after kills: in %v kept %v removed %v rejected %v; uninterrupted %v %v %v %v",
 			got.In, got.Kept, got.Removed, got.Rejected, want.In, want.Kept, want.Removed, want.Rejected)
 	}
 	for _, sub := range []string{"kept", "removed"} {
-		a, b := readOut(t, ref, sub), readOut(t, out, sub)
-		if !maps.Equal(a, b) {
+		if a, b := readOut(t, ref, sub), readOut(t, out, sub); !maps.Equal(a, b) {
 			t.Errorf("%s differs after kills: %d docs vs %d", sub, len(b), len(a))
 		}
 		// No document twice or lost (ids repeat across inputs: count lines).
@@ -350,17 +362,14 @@ func TestRunDedupKilledAtStages(t *testing.T) {
 	if _, err := run(ref); err != nil {
 		t.Fatalf("reference run: %v", err)
 	}
-	want := readStats(t, ref)
 
 	out := filepath.Join(dir, "out")
 	stages := []string{"lang_v1", "gopher_repetition", "gopher_quality", "c4_quality", "fineweb_quality", "slop_v2", "exact_dedup_v1", "minhash_v1"}
 	for _, stage := range stages {
 		for _, n := range []int{1, 150} {
-			cmd, err := run(out, fmt.Sprintf("WINNOW_FAULT=%s:%d", stage, n))
-			ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus)
-			if err == nil || !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
-				t.Fatalf("fault %s:%d did not kill the run: %v", stage, n, err)
-			}
+			fault := fmt.Sprintf("%s:%d", stage, n)
+			cmd, err := run(out, "WINNOW_FAULT="+fault)
+			mustBeKilled(t, cmd, err, fault)
 		}
 	}
 	if _, err := run(out, "WINNOW_FAULT=bogus"); err == nil {
@@ -369,19 +378,7 @@ func TestRunDedupKilledAtStages(t *testing.T) {
 	if _, err := run(out); err != nil {
 		t.Fatalf("final run: %v", err)
 	}
-	got := readStats(t, out)
-	if got.In != want.In || got.Kept != want.Kept || got.Removed != want.Removed || got.Rejected != want.Rejected {
-		t.Errorf("after kills: in %v kept %v removed %v rejected %v; uninterrupted %v %v %v %v",
-			got.In, got.Kept, got.Removed, got.Rejected, want.In, want.Kept, want.Removed, want.Rejected)
-	}
-	for _, sub := range []string{"kept", "removed"} {
-		if a, b := readOut(t, ref, sub), readOut(t, out, sub); !maps.Equal(a, b) {
-			t.Errorf("%s differs after kills: %d docs vs %d", sub, len(b), len(a))
-		}
-		if n, m := lineCount(t, out, sub), lineCount(t, ref, sub); n != m {
-			t.Errorf("%s: %d lines after kills, %d uninterrupted", sub, n, m)
-		}
-	}
+	sameAsReference(t, ref, out)
 	// No temporary file is left once the run is complete.
 	filepath.Walk(out, func(p string, info os.FileInfo, err error) error {
 		if err == nil && strings.Contains(info.Name(), ".partial") {
