@@ -105,6 +105,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/winnowhq/winnow/doc"
+	"github.com/winnowhq/winnow/format"
 )
 
 // Name is the stage's stable name.
@@ -384,18 +385,10 @@ func run(page string, opts trafilatura.Options) (Result, string) {
 	}, ""
 }
 
-// notText reports whether a page is binary: more than 5% control bytes
-// (tab, newline, carriage return and form feed aside) in its first 8 KiB.
-// It holds no text to extract, and parsing it is slow.
+// notText reports whether a page is binary (format.Binary on its first
+// 8 KiB): it holds no text to extract, and parsing it is slow.
 func notText(page string) bool {
-	head := page[:min(len(page), 8192)]
-	n := 0
-	for i := 0; i < len(head); i++ {
-		if c := head[i]; c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' || c == 0x7f {
-			n++
-		}
-	}
-	return n >= 8 && n*20 > len(head)
+	return format.Binary([]byte(page[:min(len(page), 8192)])) != ""
 }
 
 // voidElements have no end tag.

@@ -78,14 +78,14 @@ func (r *runner) readWhole(ctx context.Context, in Input, src io.Reader, queue c
 		switch {
 		case len(data) > MaxHTMLSize:
 			q.reject(n, fmt.Errorf("%w: %s is larger than %d bytes", ErrTooLarge, f.Path, MaxHTMLSize), data[:1024])
-		case !html && binaryKind(data) != "":
-			q.reject(n, fmt.Errorf("%w: %s is %s", ErrBinary, f.Path, binaryKind(data)), data[:min(len(data), 64)])
+		case !html && format.Binary(data) != "":
+			q.reject(n, fmt.Errorf("%w: %s is %s", ErrBinary, f.Path, format.Binary(data)), data[:min(len(data), 64)])
 		default:
 			d := doc.Doc{ID: f.Rel}
 			if html {
 				d.Text = htmlToUTF8(data)
 			} else {
-				d.Text = string(bytes.TrimPrefix(data, utf8BOM))
+				d.Text = string(bytes.TrimPrefix(data, format.BOM))
 			}
 			d.Meta.Set("source", f.Path)
 			if html {

@@ -526,12 +526,12 @@ func (r *runner) read(ctx context.Context, in Input, dec io.Reader, queue chan<-
 	// byte-order mark, which is not part of the first record.
 	br := bufio.NewReaderSize(dec, 64<<10)
 	head, _ := br.Peek(8192)
-	if bytes.HasPrefix(head, utf8BOM) {
-		br.Discard(len(utf8BOM))
-		r.cfg.Progress.Bytes.Add(int64(len(utf8BOM)))
-		head = head[len(utf8BOM):]
+	if bytes.HasPrefix(head, format.BOM) {
+		br.Discard(len(format.BOM))
+		r.cfg.Progress.Bytes.Add(int64(len(format.BOM)))
+		head = head[len(format.BOM):]
 	}
-	if kind := binaryKind(head); kind != "" {
+	if kind := format.Binary(head); kind != "" {
 		err := fmt.Errorf("%w: %s is %s, not JSON lines", ErrBinary, in.Path, kind)
 		q.reject(1, err, bytes.Clone(head[:min(len(head), 64)]))
 		if !q.send(ctx) {

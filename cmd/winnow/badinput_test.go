@@ -142,3 +142,15 @@ func readLines(t *testing.T, path string) []string {
 }
 
 func utf8Valid(s string) bool { return utf8.ValidString(s) }
+
+// winnow score reads the same bad inputs: a binary file is refused with a
+// message, a byte-order mark is dropped.
+func TestScoreBadInput(t *testing.T) {
+	if r := winnow(t, nil, "score", badDir+"elf.jsonl"); r.code != 1 || !strings.Contains(r.stderr, "ELF executable") || r.stdout != "" {
+		t.Errorf("elf: exit %d, %q, %q", r.code, r.stderr, r.stdout)
+	}
+	r := winnow(t, nil, "score", badDir+"bom.jsonl")
+	if r.code != 0 || strings.Count(r.stdout, "\n") != 2 || !strings.Contains(r.stdout, `"id":"b1"`) {
+		t.Errorf("bom: exit %d, %s %s", r.code, r.stderr, r.stdout)
+	}
+}

@@ -168,6 +168,13 @@ func runScore(ctx context.Context, o scoreOpts, in string, stdin io.Reader, stdo
 	defer dec.Close()
 	br := bufio.NewReaderSize(dec, 1<<20)
 	head, _ := br.Peek(1 << 16)
+	if bytes.HasPrefix(head, format.BOM) {
+		br.Discard(len(format.BOM))
+		head = head[len(format.BOM):]
+	}
+	if kind := format.Binary(head); kind != "" {
+		return fmt.Errorf("score %s: it is %s, not text or JSON lines", in, kind)
+	}
 	w := bufio.NewWriter(stdout)
 	defer w.Flush()
 	color := o.color == "always" || o.color == "auto" && os.Getenv("NO_COLOR") == "" && isTerminal(stdout)
