@@ -541,7 +541,7 @@ func dedupRun(ctx context.Context, o dedupOpts, args []string, stdout, stderr io
 	total := time.Since(start).Seconds()
 	times = append(times, stageTime{Stage: "total", Seconds: total, Docs: stats.In.Docs, MB: float64(stats.TextBytesIn) / 1e6})
 	b, _ := json.MarshalIndent(map[string]any{"stages": times, "peak_rss_bytes": peakRSS(), "workers": o.workers}, "", "  ")
-	if err := writeFileAtomicCmd(filepath.Join(o.out, "dedup", "stages.json"), append(b, '\n')); err != nil {
+	if err := outdir.WriteFile(filepath.Join(o.out, "dedup", "stages.json"), append(b, '\n')); err != nil {
 		return err
 	}
 	if !quiet {
@@ -556,8 +556,6 @@ func dedupRun(ctx context.Context, o dedupOpts, args []string, stdout, stderr io
 	}
 	return sigErr
 }
-
-func writeFileAtomicCmd(path string, b []byte) error { return outdir.WriteFile(path, b) }
 
 // dedupShow prints cluster n of DIR/clusters.jsonl with the first
 // characters of each member, read from DIR/kept/ and DIR/removed/.

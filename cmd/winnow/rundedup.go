@@ -23,7 +23,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -114,7 +113,7 @@ func runDedup(ctx context.Context, o runOpts, cfg pipeline.Config, stopProgress 
 	// refused, as a plain run refuses it.
 	for _, in := range cfg.Inputs {
 		var prev pipeline.FileStats
-		if err := readJSONCmd(filepath.Join(out, "stats", in.Name+".json"), &prev); err == nil && prev.Fingerprint != cfg.Fingerprint {
+		if err := outdir.ReadJSON(filepath.Join(out, "stats", in.Name+".json"), &prev); err == nil && prev.Fingerprint != cfg.Fingerprint {
 			return fmt.Errorf("resume %s: %s was written by a different configuration; use a new --out directory", in.Path, out)
 		}
 	}
@@ -216,7 +215,7 @@ func runDedup(ctx context.Context, o runOpts, cfg pipeline.Config, stopProgress 
 		if err := os.MkdirAll(dedupDir, 0o755); err != nil {
 			return err
 		}
-		if err := writeFileAtomicCmd(fpPath, []byte(fp)); err != nil {
+		if err := outdir.WriteFile(fpPath, []byte(fp)); err != nil {
 			return err
 		}
 	}
@@ -276,7 +275,7 @@ func runDedup(ctx context.Context, o runOpts, cfg pipeline.Config, stopProgress 
 			fs.ModTime = in.ModTime.UnixNano()
 		}
 		fs.Error = strings.Trim(c.Error+"; "+d.Error, "; ")
-		if err := writeJSONCmd(filepath.Join(out, "stats", in.Name+".json"), fs); err != nil {
+		if err := outdir.WriteJSON(filepath.Join(out, "stats", in.Name+".json"), fs); err != nil {
 			return err
 		}
 		total.Merge(fs.Stats)
@@ -300,7 +299,7 @@ func runDedup(ctx context.Context, o runOpts, cfg pipeline.Config, stopProgress 
 	if err := total.Check(); err != nil {
 		return fmt.Errorf("internal error: %w", err)
 	}
-	if err := writeJSONCmd(filepath.Join(out, "stats.json"), total); err != nil {
+	if err := outdir.WriteJSON(filepath.Join(out, "stats.json"), total); err != nil {
 		return err
 	}
 	printSummary(stdout, total, out, time.Since(start))
@@ -414,26 +413,4 @@ func copyFileSync(src, dst string) error {
 		err = cerr
 	}
 	return err
-}
-
-func writeJSONCmd(path string, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	if err := writeFileAtomicCmd(path, append(b, '\n')); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
-}
-
-func readJSONCmd(path string, v any) error {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	return json.Unmarshal(b, v)
 }
