@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 )
 
 // ErrInvalidModel is matched (with errors.Is) by every error Load returns
@@ -31,19 +32,40 @@ func invalidf(format string, args ...any) error {
 type decoder struct {
 	r   *bufio.Reader
 	buf [8]byte
+	// left is the number of bytes the source still holds when that is
+	// known (an in-memory reader or a regular file), else -1. It lets a
+	// large array be allocated once at its size instead of grown, without
+	// trusting a size field that a damaged file could inflate.
+	left int64
 }
 
 func newDecoder(r io.Reader) *decoder {
-	if br, ok := r.(*bufio.Reader); ok && br.Size() >= 1<<16 {
-		return &decoder{r: br}
+	d := &decoder{left: -1}
+	switch src := r.(type) {
+	case interface{ Len() int }: // bytes.Reader, strings.Reader, bytes.Buffer
+		d.left = int64(src.Len())
+	case *os.File:
+		if fi, err := src.Stat(); err == nil && fi.Mode().IsRegular() {
+			if off, err := src.Seek(0, io.SeekCurrent); err == nil {
+				d.left = fi.Size() - off
+			}
+		}
 	}
-	return &decoder{r: bufio.NewReaderSize(r, 1<<16)}
+	if br, ok := r.(*bufio.Reader); ok && br.Size() >= 1<<16 {
+		d.r, d.left = br, -1 // what the source holds beyond its buffer is unknown
+	} else {
+		d.r = bufio.NewReaderSize(r, 1<<16)
+	}
+	return d
 }
 
 // full fills p; a file that ends early is io.ErrUnexpectedEOF whether or not
 // any byte of p was read.
 func (d *decoder) full(p []byte) error {
-	_, err := io.ReadFull(d.r, p)
+	n, err := io.ReadFull(d.r, p)
+	if d.left >= 0 {
+		d.left -= int64(n)
+	}
 	if err == io.EOF {
 		err = io.ErrUnexpectedEOF
 	}
@@ -138,7 +160,12 @@ func (d *decoder) f32s(n int64) ([]float32, error) {
 	if n < 0 {
 		return nil, invalidf("negative length %d", n)
 	}
-	out := make([]float32, 0, min(n, chunk/4))
+	var out []float32
+	if d.left >= 0 && n*4 <= d.left {
+		out = make([]float32, 0, n) // the source holds them all: one allocation
+	} else {
+		out = make([]float32, 0, min(n, chunk/4))
+	}
 	buf := make([]byte, min(n*4, chunk))
 	for int64(len(out)) < n {
 		step := int(min(n-int64(len(out)), chunk/4))

@@ -20,6 +20,7 @@ func Sentences(s string) []string {
 func (t *Tokenizer) Sentences(s string, dst []string) []string {
 	dst = dst[:0]
 	t.toks = t.toks[:0]
+	ready()
 	t.tokenize(s, true, true)
 	toks := t.toks
 	if len(toks) == 0 {

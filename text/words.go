@@ -37,6 +37,7 @@ var tokPool = sync.Pool{New: func() any { return new(Tokenizer) }}
 // Words returns the words of s (see the package-level Words), appending
 // them to dst[:0] when dst has capacity. Strings alias s.
 func (t *Tokenizer) Words(s string, dst []string) []string {
+	ready()
 	t.toks = t.toks[:0]
 	t.tokenize(s, false, true)
 	dst = dst[:0]
@@ -48,6 +49,7 @@ func (t *Tokenizer) Words(s string, dst []string) []string {
 
 // CountWords returns len(t.Words(s, nil)) without building the slice.
 func (t *Tokenizer) CountWords(s string) int {
+	ready()
 	t.toks = t.toks[:0]
 	t.tokenize(s, false, true)
 	return len(t.toks)

@@ -1,6 +1,9 @@
 package text
 
-import "strings"
+import (
+	"strings"
+	"sync"
+)
 
 // Tokenizer exceptions ("special cases") of spaCy's English language data:
 // spacy/lang/tokenizer_exceptions.py (BASE_EXCEPTIONS, emoticons) merged with
@@ -182,7 +185,14 @@ func itoa(n int) string {
 	return string(rune('0'+n/10)) + string(rune('0'+n%10))
 }
 
-func init() {
+// tablesOnce builds the character tables and the exception list on first
+// use rather than at start-up, so that a winnow command that never
+// tokenizes (help, score) does not pay for them.
+var tablesOnce sync.Once
+
+func ready() { tablesOnce.Do(buildTables) }
+
+func buildTables() {
 	initTables()
 	initByteClass()
 	all := excBuilder{}

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 	"github.com/winnowhq/winnow/detect"
@@ -105,11 +106,19 @@ func newScorer(o scoreOpts) (*scorer, error) {
 	if o.slopThreshold < 0 || o.slopThreshold >= 1 {
 		return nil, usagef("--slop-threshold %v: want a score in [0, 1) (0: the model's calibrated threshold)", o.slopThreshold)
 	}
-	lf, err := lang.New(lang.Config{Languages: o.languages, Threshold: 0.65})
-	if err != nil {
-		return nil, usageError{fmt.Errorf("--languages: %w", err)}
-	}
+	// The two embedded models load in parallel: most of score's start-up.
+	var (
+		lf      *lang.Filter
+		det     *detect.Detector
+		langErr error
+		wg      sync.WaitGroup
+	)
+	wg.Go(func() { lf, langErr = lang.New(lang.Config{Languages: o.languages, Threshold: 0.65}) })
 	det, err := slopmodel.NewVersion(o.detector, detect.Config{Threshold: o.slopThreshold, ExplainModel: true})
+	wg.Wait()
+	if langErr != nil {
+		return nil, usageError{fmt.Errorf("--languages: %w", langErr)}
+	}
 	if err != nil {
 		return nil, usageError{err}
 	}
