@@ -99,7 +99,7 @@ type Filter interface {
 }
 
 // Named is implemented by stages that have a stable name, such as
-// "gopher_quality". The pipeline uses it in stats.
+// "gopher_quality_v1". The pipeline uses it in stats.
 type Named interface {
 	Name() string
 }

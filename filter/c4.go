@@ -117,7 +117,7 @@ func NewC4Quality(cfg C4QualityConfig) (*C4Quality, error) {
 	return &C4Quality{cfg: cfg}, nil
 }
 
-// Name returns "c4_quality".
+// Name returns "c4_quality_v1".
 func (f *C4Quality) Name() string { return NameC4Quality }
 
 // Keep implements doc.Filter.

@@ -2,10 +2,10 @@
 // quality filters with the reference's exact semantics, so that winnow keeps
 // and drops the same documents for the same reasons:
 //
-//	gopher_repetition  GopherRepetitionFilter  (duplicate lines, paragraphs, n-grams)
-//	gopher_quality     GopherQualityFilter     (word counts, symbols, bullets, stop words)
-//	c4_quality         C4QualityFilter         (line removal; rewrites the text)
-//	fineweb_quality    FineWebQualityFilter    (line punctuation, short lines, duplicates)
+//	gopher_repetition_v1 GopherRepetitionFilter  (duplicate lines, paragraphs, n-grams)
+//	gopher_quality_v1    GopherQualityFilter     (word counts, symbols, bullets, stop words)
+//	c4_quality_v1        C4QualityFilter         (line removal; rewrites the text)
+//	fineweb_quality_v1   FineWebQualityFilter    (line punctuation, short lines, duplicates)
 //
 // Each filter has a Config with datatrove's defaults (DefaultGopherQuality
 // and so on) and answers doc.Filter's Keep with datatrove's reason strings.
@@ -40,10 +40,10 @@ import (
 
 // Stable stage names.
 const (
-	NameGopherRepetition = "gopher_repetition"
-	NameGopherQuality    = "gopher_quality"
-	NameC4Quality        = "c4_quality"
-	NameFineWebQuality   = "fineweb_quality"
+	NameGopherRepetition = "gopher_repetition_v1"
+	NameGopherQuality    = "gopher_quality_v1"
+	NameC4Quality        = "c4_quality_v1"
+	NameFineWebQuality   = "fineweb_quality_v1"
 )
 
 // Names lists the filters ByName knows, in FineWeb's order.
@@ -51,11 +51,23 @@ func Names() []string {
 	return []string{NameGopherRepetition, NameGopherQuality, NameC4Quality, NameFineWebQuality}
 }
 
-// ByName returns the named filter with datatrove's default configuration.
-// "c4_quality" is configured as FineWeb runs it (FilterNoTerminalPunct
+// Alias returns the current name for an older one ("gopher_quality" for
+// "gopher_quality_v1"), or name itself. Runs written before the names were
+// versioned keep working.
+func Alias(name string) string {
+	switch name {
+	case "gopher_repetition", "gopher_quality", "c4_quality", "fineweb_quality":
+		return name + "_v1"
+	}
+	return name
+}
+
+// ByName returns the named filter (a current name or an older one, see
+// Alias) with datatrove's default configuration.
+// "c4_quality_v1" is configured as FineWeb runs it (FilterNoTerminalPunct
 // false), which is also DefaultC4Quality.
 func ByName(name string) (doc.Filter, error) {
-	switch name {
+	switch Alias(name) {
 	case NameGopherRepetition:
 		return NewGopherRepetition(DefaultGopherRepetition())
 	case NameGopherQuality:

@@ -476,7 +476,7 @@ func TestByName(t *testing.T) {
 	for _, f := range FineWeb() {
 		got = append(got, f.(doc.Named).Name())
 	}
-	want := []string{"gopher_repetition", "gopher_quality", "c4_quality", "fineweb_quality"}
+	want := []string{"gopher_repetition_v1", "gopher_quality_v1", "c4_quality_v1", "fineweb_quality_v1"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("FineWeb() = %v, want %v", got, want)
 	}

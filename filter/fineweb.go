@@ -62,7 +62,7 @@ func NewFineWebQuality(cfg FineWebQualityConfig) (*FineWebQuality, error) {
 	return &FineWebQuality{cfg: cfg}, nil
 }
 
-// Name returns "fineweb_quality".
+// Name returns "fineweb_quality_v1".
 func (f *FineWebQuality) Name() string { return NameFineWebQuality }
 
 // eachNonBlankLine calls fn for each piece of s.split("\n") that is not

@@ -95,7 +95,7 @@ func NewGopherQuality(cfg GopherQualityConfig) (*GopherQuality, error) {
 	return f, nil
 }
 
-// Name returns "gopher_quality".
+// Name returns "gopher_quality_v1".
 func (f *GopherQuality) Name() string { return NameGopherQuality }
 
 // Keep implements doc.Filter.

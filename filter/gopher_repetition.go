@@ -88,7 +88,7 @@ func NewGopherRepetition(cfg GopherRepetitionConfig) (*GopherRepetition, error) 
 	return &GopherRepetition{cfg: cfg}, nil
 }
 
-// Name returns "gopher_repetition".
+// Name returns "gopher_repetition_v1".
 func (f *GopherRepetition) Name() string { return NameGopherRepetition }
 
 // Keep implements doc.Filter.

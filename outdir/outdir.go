@@ -78,8 +78,8 @@ const (
 func Layout() []string { return append([]string(nil), layout...) }
 
 var layout = []string{
-	ManifestName, LockName, "kept", "removed", "rejected", "stats", "stats.json",
-	"dedup", ".chain", ".dedup", "clusters.jsonl", "report.html",
+	ManifestName, LockName, "kept", "removed", "rejected", "stats", "stats.json", "spec.yaml",
+	"dedup", ".chain", ".dedup", ".convert", "clusters.jsonl", "report.html",
 }
 
 // Input is one input of a run as the manifest records it.

@@ -115,8 +115,8 @@ const (
 // Config configures the stage. Field names follow datatrove's arguments.
 type Config struct {
 	RemoveEmails  bool // replace e-mail addresses (datatrove: remove_emails=True)
-	RemoveIPs     bool // replace IPv4 addresses (remove_ips=True)
-	OnlyPublicIPs bool // only addresses that are globally routable (only_remove_public_ips=True)
+	RemoveIPs     bool `spec:"remove_ips"`      // replace IPv4 addresses (remove_ips=True)
+	OnlyPublicIPs bool `spec:"only_public_ips"` // only addresses that are globally routable (only_remove_public_ips=True)
 
 	// KeepURLs leaves alone any match that overlaps a URL with a scheme
 	// ("https://user@host.com/", "http://93.184.216.34/x"): from the
@@ -124,20 +124,20 @@ type Config struct {
 	// match is not counted and does not advance the cycle. datatrove has no
 	// such option, so Default leaves it off; "mailto:" links have no "//"
 	// and are redacted either way.
-	KeepURLs bool
+	KeepURLs bool `spec:"keep_urls"`
 
 	// RemoveIPv6 also replaces global unicast IPv6 addresses (2000::/3,
 	// documentation and other special ranges excepted), which datatrove
 	// does not look for; Default leaves it off for parity.
-	RemoveIPv6 bool
+	RemoveIPv6 bool `spec:"remove_ipv6"`
 
 	// EmailReplacements and IPReplacements are used in turn (see the
 	// package doc). Each must be non-empty when its kind is removed.
 	EmailReplacements []string
-	IPReplacements    []string
+	IPReplacements    []string `spec:"ip_replacements"`
 	// IPv6Replacement replaces IPv6 addresses; it is in the documentation
 	// range, so it is never replaced again.
-	IPv6Replacement string
+	IPv6Replacement string `spec:"ipv6_replacement"`
 }
 
 // Default returns datatrove's defaults.

@@ -147,7 +147,7 @@ func TestRunSample(t *testing.T) {
 	for _, f := range s.Filters {
 		chain = append(chain, f.Name)
 	}
-	if strings.Join(chain, ",") != "lang_v1,gopher_repetition,gopher_quality,c4_quality,fineweb_quality,slop_v2" {
+	if strings.Join(chain, ",") != "lang_v1,gopher_repetition_v1,gopher_quality_v1,c4_quality_v1,fineweb_quality_v1,slop_v2" {
 		t.Errorf("fineweb preset chain: %v", chain)
 	}
 	// The fineweb preset's detector tags and removes nothing.
@@ -307,9 +307,9 @@ func TestInterrupt(t *testing.T) {
 		t.Fatalf("exit: %v, stderr %s", err, stderr.String())
 	}
 	filepath.Walk(out, func(p string, info os.FileInfo, err error) error {
-		// The claim on the directory (its lock file and manifest) stays:
-		// a rerun resumes the run.
-		if err == nil && !info.IsDir() && info.Name() != outdir.LockName && info.Name() != outdir.ManifestName {
+		// The claim on the directory (its lock file, manifest and the
+		// spec it runs) stays: a rerun resumes the run.
+		if err == nil && !info.IsDir() && info.Name() != outdir.LockName && info.Name() != outdir.ManifestName && info.Name() != "spec.yaml" {
 			t.Errorf("interrupted run left %s", p)
 		}
 		return nil
@@ -413,7 +413,7 @@ func TestContentFarmPreset(t *testing.T) {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
 	s3 := readStats(t, out3)
-	// (fineweb_quality takes one seed first, for its repeated captions.)
+	// (fineweb_quality_v1 takes one seed first, for its repeated captions.)
 	if f := s3.Filters[len(s3.Filters)-1]; f.Name != "slop_v2" || f.Reasons["slop"] < 1 || s3.Removed.Docs != 2 {
 		t.Errorf("fineweb --slop-remove: %+v", s3.Filters)
 	}

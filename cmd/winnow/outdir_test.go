@@ -65,7 +65,7 @@ func TestOutDirOtherRun(t *testing.T) {
 		t.Errorf("more inputs: exit %d, %s", r.code, r.stderr)
 	}
 	// Another configuration: refused.
-	if r := winnow(t, nil, "run", "--filters", "gopher_quality", "--out", out, s1); r.code != 2 || !strings.Contains(r.stderr, "another configuration") {
+	if r := winnow(t, nil, "run", "--filters", "gopher_quality_v1", "--out", out, s1); r.code != 2 || !strings.Contains(r.stderr, "another configuration") {
 		t.Errorf("other configuration: exit %d, %s", r.code, r.stderr)
 	}
 	// A changed input: refused.

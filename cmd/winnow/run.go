@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"strconv"
@@ -13,7 +14,9 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/winnowhq/winnow/format"
+	"github.com/winnowhq/winnow/outdir"
 	"github.com/winnowhq/winnow/pipeline"
+	"github.com/winnowhq/winnow/spec"
 	"golang.org/x/term"
 )
 
@@ -23,8 +26,7 @@ const version = "0.1.0"
 type runOpts struct {
 	out         string
 	preset      string
-	tagOnly     bool
-	slopRemove  bool
+	config      string
 	filters     string
 	workers     int
 	compression string
@@ -37,6 +39,7 @@ type runOpts struct {
 	own         ownOpts
 	maxDoc      string
 	inputs      []string
+	changed     func(flag string) bool // whether a flag was given
 }
 
 func newRunCmd() *cobra.Command {
@@ -94,7 +97,7 @@ citation removal rewrites the text that later filters and kept/ see. Each
 removed document's metadata.filter_reason names the first stage's reason.
 ` + runDedupHelp,
 		Example: `  winnow run --out out data/part-0000.jsonl.gz
-  winnow run --out out --filters gopher_quality,c4_quality crawl/
+  winnow run --out out --filters gopher_quality_v1,c4_quality_v1 crawl/
   zcat dump.jsonl.gz | winnow run --out out --workers 8 -
   winnow run --out out --filters none --compression zstd in.jsonl   # convert only
   winnow run --out out --dedup minhash crawl/                        # filter, then dedup`,
@@ -106,27 +109,20 @@ removed document's metadata.filter_reason names the first stage's reason.
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.inputs = args
-			if o.tagOnly && o.slopRemove {
-				return usagef("--tag-only and --slop-remove contradict each other")
-			}
-			o.stage.slopTag = o.tagOnly || !o.slopRemove && o.filters == "" && presetSlopTag(o.preset)
-			if !cmd.Flags().Changed("dedup") && o.filters == "" {
-				if m := presetDedup(o.preset); m != "" {
-					o.dedup = m
-				}
-			}
+			o.changed = cmd.Flags().Changed
 			return runRun(cmd.Context(), o, os.Stdout, os.Stderr)
 		},
 	}
 	f := c.Flags()
 	f.StringVarP(&o.out, "out", "o", "", "output directory (required)")
-	f.StringVar(&o.preset, "preset", "fineweb", "named chain of stages: fineweb, fineweb-quality, contentfarm or fineweb-full")
+	f.StringVar(&o.preset, "preset", spec.DefaultPreset, "named chain of stages: "+strings.Join(spec.PresetNames(), ", ")+" (winnow presets NAME prints one in full)")
+	f.StringVar(&o.config, "config", "", "run the pipeline in this spec file (YAML; start from `winnow presets NAME`) instead of --preset or --filters")
 	f.StringVar(&o.filters, "filters", "", "comma-separated stages to run in this order instead of the preset; none only reads and writes")
 	f.StringSliceVar(&o.stage.languages, "languages", []string{"en"}, "lang_v1: languages to keep (lid.176 codes); empty keeps any language above the threshold")
 	f.Float64Var(&o.stage.langThreshold, "lang-threshold", 0.65, "lang_v1: a chosen language's score must exceed this")
 	f.Float64Var(&o.stage.slopThreshold, "slop-threshold", 0, "slop_v2/slop_v1: flag documents scoring at or above this (0: the model's calibrated threshold)")
-	f.BoolVar(&o.tagOnly, "tag-only", false, "slop_v2/slop_v1: only tag metadata.slop_score/slop_reasons, remove nothing (the fineweb preset's default)")
-	f.BoolVar(&o.slopRemove, "slop-remove", false, "slop_v2/slop_v1: remove flagged documents (reason slop) even in the fineweb preset")
+	f.BoolVar(&o.stage.tagOnly, "tag-only", false, "slop_v2/slop_v1: only tag metadata.slop_score/slop_reasons, remove nothing (the fineweb preset's default)")
+	f.BoolVar(&o.stage.slopRemove, "slop-remove", false, "slop_v2/slop_v1: remove flagged documents (reason slop) even in the fineweb preset")
 	f.IntVarP(&o.workers, "workers", "w", runtime.NumCPU(), "worker goroutines (one big file uses all of them)")
 	f.StringVar(&o.compression, "compression", "gzip", "compression of kept/ and removed/: gzip, zstd or none")
 	f.StringVar(&o.outFormat, "output-format", "jsonl", "format of kept/ and removed/: jsonl or parquet (datatrove's columns id, text, metadata as JSON)")
@@ -150,25 +146,23 @@ func runRun(ctx context.Context, o runOpts, stdout, stderr io.Writer) error {
 	if err != nil {
 		return usageError{err}
 	}
-	if err := checkDedupMode(o.dedup); err != nil {
+	if o.changed == nil {
+		o.changed = func(string) bool { return false }
+	}
+	sp, err := resolveSpec(specSource{config: o.config, preset: o.preset, filters: o.filters, dedup: o.dedup, presetSet: o.changed("preset"), changed: o.changed}, o.stage)
+	if err != nil {
 		return err
 	}
+	o.dedup = sp.Dedup
 	switch o.outFormat {
 	case pipeline.FormatJSONL:
 	case pipeline.FormatParquet:
-		if o.dedup != "none" {
-			return usagef("--dedup needs --output-format jsonl (the dedup step reads the chain's JSONL output)")
-		}
 	default:
 		return usagef("--output-format must be jsonl or parquet, not %q", o.outFormat)
 	}
 	maxDoc, err := parseSize(o.maxDoc)
 	if err != nil {
 		return usagef("--max-doc-bytes: %v", err)
-	}
-	names, err := resolveChain(o.preset, o.filters)
-	if err != nil {
-		return err
 	}
 	inputs, skipped, err := expandInputs(o.inputs, o.out)
 	if err != nil {
@@ -180,7 +174,7 @@ func runRun(ctx context.Context, o runOpts, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	newChain, err := chainFactory(names, o.stage)
+	newChain, err := chainFactory(sp)
 	if err != nil {
 		return err
 	}
@@ -194,14 +188,11 @@ func runRun(ctx context.Context, o runOpts, stdout, stderr io.Writer) error {
 		Strict:       o.strict,
 		MaxDocBytes:  maxDoc,
 		Skipped:      skipped,
-		Fingerprint:  fmt.Sprintf("winnow %s; filters=%s; compression=%s; stage options=%+v", version, strings.Join(names, ","), comp, o.stage),
+		Fingerprint:  fmt.Sprintf("winnow %s; stages=%s; spec sha256 %s; compression=%s", version, strings.Join(sp.Names(), ","), sp.Hash(), comp),
 		Progress:     &pipeline.Progress{},
 	}
 	if o.outFormat != pipeline.FormatJSONL {
 		cfg.Fingerprint += "; output=" + o.outFormat
-	}
-	if o.dedup != "none" {
-		cfg.Fingerprint += "; dedup=" + o.dedup
 	}
 	dir, all, err := claimOut(o.out, cfg.Fingerprint, inputs, o.own, stderr)
 	if err != nil {
@@ -209,6 +200,11 @@ func runRun(ctx context.Context, o runOpts, stdout, stderr io.Writer) error {
 	}
 	defer dir.Release()
 	cfg.Inputs = all
+	// The spec as run, every parameter written out: winnow run --config
+	// DIR/spec.yaml runs the same pipeline again.
+	if err := outdir.WriteFile(filepath.Join(o.out, "spec.yaml"), append([]byte("# winnow "+version+": the pipeline of this run (winnow run --config).\n"), sp.Canonical()...)); err != nil {
+		return err
+	}
 	var stopProgress func()
 	if !o.quiet {
 		if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {

@@ -121,6 +121,7 @@ func runDedup(ctx context.Context, o runOpts, cfg pipeline.Config, stopProgress 
 	// 1. The chain, into OUT/.chain.
 	chainCfg := cfg
 	chainCfg.OutDir = filepath.Join(out, ".chain")
+	chainCfg.OutputFormat = pipeline.FormatJSONL // the dedup stages read it; Parquet is made at the end
 	chainStats, chainErr := pipeline.Run(ctx, chainCfg)
 	stop()
 	if chainStats == nil {
@@ -234,11 +235,12 @@ func runDedup(ctx context.Context, o runOpts, cfg pipeline.Config, stopProgress 
 			}
 			return withFault(ch), nil
 		},
-		Workers:     cfg.Workers,
-		OutDir:      dedupDir,
-		Compression: cfg.Compression,
-		Strict:      cfg.Strict,
-		Fingerprint: fp,
+		Workers:      cfg.Workers,
+		OutDir:       dedupDir,
+		Compression:  cfg.Compression,
+		OutputFormat: cfg.OutputFormat,
+		Strict:       cfg.Strict,
+		Fingerprint:  fp,
 	}
 	t1 := time.Now()
 	dStats, dErr := pipeline.Run(ctx, dcfg)
@@ -250,6 +252,33 @@ func runDedup(ctx context.Context, o runOpts, cfg pipeline.Config, stopProgress 
 	}
 	times = append(times, stageTime{Stage: "filter", Seconds: time.Since(t1).Seconds(), Docs: dStats.In.Docs, MB: float64(dStats.TextBytesIn) / 1e6})
 
+	// 3b. With Parquet output, the chain's removed documents (JSONL in
+	// OUT/.chain) are written again as Parquet, into OUT/.convert/kept.
+	finalExt, removedDir := ext, filepath.Join(chainCfg.OutDir, "removed")
+	if cfg.OutputFormat == pipeline.FormatParquet {
+		finalExt, removedDir = ".parquet", filepath.Join(out, ".convert", "kept")
+		conv := make([]pipeline.Input, n)
+		for i, in := range cfg.Inputs {
+			p := filepath.Join(chainCfg.OutDir, "removed", in.Name+ext)
+			st, err := os.Stat(p)
+			if err != nil {
+				return fmt.Errorf("dedup: %w", err)
+			}
+			conv[i] = pipeline.Input{Path: p, Name: in.Name, Rel: in.Name + ext, Size: st.Size(), ModTime: st.ModTime()}
+		}
+		cStats, cErr := pipeline.Run(ctx, pipeline.Config{
+			Inputs: conv, NewChain: func() ([]pipeline.Stage, error) { return nil, nil },
+			Workers: cfg.Workers, OutDir: filepath.Join(out, ".convert"), Compression: cfg.Compression,
+			OutputFormat: pipeline.FormatParquet, Strict: true, Fingerprint: cfg.Fingerprint + "; removed as Parquet",
+		})
+		if cErr != nil {
+			return fmt.Errorf("dedup: removed documents to Parquet: %w", cErr)
+		}
+		if cStats.Rejected.Docs != 0 {
+			return fmt.Errorf("internal error: %d removed documents could not be read back", cStats.Rejected.Docs)
+		}
+	}
+
 	// 4. Finalize: links into OUT, merged stats, stats.json last.
 	total := &pipeline.Stats{Version: pipeline.StatsVersion, StageSeconds: map[string]float64{}}
 	for i, in := range cfg.Inputs {
@@ -258,9 +287,9 @@ func runDedup(ctx context.Context, o runOpts, cfg pipeline.Config, stopProgress 
 			return fmt.Errorf("internal error: no stats for input %s", in.Path)
 		}
 		links := [][2]string{
-			{filepath.Join(dedupDir, "kept", in.Name+ext), filepath.Join(out, "kept", in.Name+ext)},
-			{filepath.Join(chainCfg.OutDir, "removed", in.Name+ext), filepath.Join(out, "removed", in.Name+ext)},
-			{filepath.Join(dedupDir, "removed", in.Name+ext), filepath.Join(out, "removed", in.Name+".dedup"+ext)},
+			{filepath.Join(dedupDir, "kept", in.Name+finalExt), filepath.Join(out, "kept", in.Name+finalExt)},
+			{filepath.Join(removedDir, in.Name+finalExt), filepath.Join(out, "removed", in.Name+finalExt)},
+			{filepath.Join(dedupDir, "removed", in.Name+finalExt), filepath.Join(out, "removed", in.Name+".dedup"+finalExt)},
 			{filepath.Join(chainCfg.OutDir, "rejected", in.Name+".jsonl"), filepath.Join(out, "rejected", in.Name+".jsonl")},
 			{filepath.Join(dedupDir, "rejected", in.Name+".jsonl"), filepath.Join(out, "rejected", in.Name+".dedup.jsonl")},
 		}

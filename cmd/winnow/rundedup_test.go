@@ -18,7 +18,7 @@ import (
 	"github.com/winnowhq/winnow/dedup"
 )
 
-// englishish returns a paragraph of n words that gopher_quality keeps.
+// englishish returns a paragraph of n words that gopher_quality_v1 keeps.
 func englishish(rng *rand.Rand, n int) string {
 	vocab := strings.Fields(`the and of to that with have be river garden window
 	morning letter station picture kitchen mountain village teacher doctor market
@@ -71,7 +71,7 @@ func TestRunDedupPlanted(t *testing.T) {
 	}})
 
 	out := filepath.Join(dir, "out")
-	args := append([]string{"run", "--dedup", "minhash", "--filters", "gopher_quality", "--out", out}, inputs...)
+	args := append([]string{"run", "--dedup", "minhash", "--filters", "gopher_quality_v1", "--out", out}, inputs...)
 	r := winnow(t, nil, args...)
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
@@ -86,7 +86,7 @@ func TestRunDedupPlanted(t *testing.T) {
 		for _, f := range s.Filters {
 			names = append(names, f.Name)
 		}
-		if strings.Join(names, ",") != "gopher_quality,exact_dedup_v1,minhash_v1" {
+		if strings.Join(names, ",") != "gopher_quality_v1,exact_dedup_v1,minhash_v1" {
 			t.Errorf("%s: filters %v", what, names)
 		}
 		if len(s.Filters) == 3 && (s.Filters[0].Reasons["gopher_short_doc"] != 2 ||
@@ -157,16 +157,16 @@ func TestRunDedupPlanted(t *testing.T) {
 	check("resume")
 
 	// Another dedup mode or none in the same OUT is refused.
-	if r := winnow(t, nil, append([]string{"run", "--dedup", "exact", "--filters", "gopher_quality", "--out", out}, inputs...)...); r.code != 2 || !strings.Contains(r.stderr, "another configuration") {
+	if r := winnow(t, nil, append([]string{"run", "--dedup", "exact", "--filters", "gopher_quality_v1", "--out", out}, inputs...)...); r.code != 2 || !strings.Contains(r.stderr, "another configuration") {
 		t.Errorf("other --dedup: exit %d, %s", r.code, r.stderr)
 	}
-	if r := winnow(t, nil, append([]string{"run", "--filters", "gopher_quality", "--out", out}, inputs...)...); r.code != 2 || !strings.Contains(r.stderr, "another configuration") {
+	if r := winnow(t, nil, append([]string{"run", "--filters", "gopher_quality_v1", "--out", out}, inputs...)...); r.code != 2 || !strings.Contains(r.stderr, "another configuration") {
 		t.Errorf("no --dedup: exit %d, %s", r.code, r.stderr)
 	}
 
 	// --dedup exact: the near copy stays.
 	out2 := filepath.Join(dir, "out-exact")
-	if r := winnow(t, nil, append([]string{"run", "--dedup", "exact", "--filters", "gopher_quality", "--out", out2}, inputs...)...); r.code != 0 {
+	if r := winnow(t, nil, append([]string{"run", "--dedup", "exact", "--filters", "gopher_quality_v1", "--out", out2}, inputs...)...); r.code != 0 {
 		t.Fatalf("exact: exit %d: %s", r.code, r.stderr)
 	}
 	s := readStats(t, out2)
@@ -364,7 +364,7 @@ func TestRunDedupKilledAtStages(t *testing.T) {
 	}
 
 	out := filepath.Join(dir, "out")
-	stages := []string{"lang_v1", "gopher_repetition", "gopher_quality", "c4_quality", "fineweb_quality", "slop_v2", "exact_dedup_v1", "minhash_v1"}
+	stages := []string{"lang_v1", "gopher_repetition_v1", "gopher_quality_v1", "c4_quality_v1", "fineweb_quality_v1", "slop_v2", "exact_dedup_v1", "minhash_v1"}
 	for _, stage := range stages {
 		for _, n := range []int{1, 150} {
 			fault := fmt.Sprintf("%s:%d", stage, n)
