@@ -70,6 +70,9 @@ func (o *dedupOpts) stageOpts() (dedup.StageOptions, error) {
 const dedupLayout = `Layout of DIR (every stage reads only what earlier stages wrote there, so
 each may run on a different machine that shares DIR):
 
+  DIR/dedup/inputs/NNNNN/kept/*.jsonl.gz  signatures: the JSONL copy of input
+                                        NNNNN when it is WARC, Parquet, HTML or
+                                        text (every stage reads documents by line)
   DIR/dedup/shards/NNNNN/meta.json      signatures: shard NNNNN (position of the
                                         input among all INPUTs) is done
   DIR/dedup/shards/NNNNN/docs.wdd       its document index (line index, id)
@@ -107,7 +110,11 @@ stage commands run them apart:
 
 Removed documents carry metadata.filter_reason (exact_duplicate or
 minhash_duplicate) and metadata.duplicate_of (the id of the document kept in
-their place).
+their place). INPUTs are read as winnow run reads them (JSONL, WARC/WET/ARC,
+Parquet, HTML and text pages; not standard input, which dedup would have to
+read twice); an input that is not JSONL is copied once as JSONL by
+signatures, and an input with unreadable records stops dedup (winnow run
+--dedup minhash filters such inputs and accounts for every record).
 
 ` + dedupLayout,
 		Example: `  winnow dedup run --out out crawl/
@@ -281,12 +288,14 @@ func dedupShards(o dedupOpts, args []string) (all []dedup.Shard, mine []pipeline
 	if err != nil {
 		return nil, nil, err
 	}
-	for _, in := range ins {
-		if in.Format != pipeline.FormatJSONL {
-			return nil, nil, usagef("winnow dedup reads JSONL; %s is a %s file: convert it first (winnow run --filters none --out DIR %s), or use winnow run --dedup minhash", in.Path, in.Format, in.Path)
-		}
-	}
 	for i, in := range ins {
+		if in.Format != pipeline.FormatJSONL {
+			// A WARC, Parquet, HTML or text input is read through its
+			// JSONL copy, once signatures has made it (convertInputs).
+			if conv, ok := convertedInput(o, i, in); ok {
+				in = conv
+			}
+		}
 		all = append(all, dedup.Shard{Index: i, Count: len(ins), Path: in.Path, Name: in.Name, Rel: in.Rel, Size: in.Size, ModTime: in.ModTime.UnixNano()})
 		if i%o.tasks == o.task {
 			mine = append(mine, in)
@@ -321,11 +330,14 @@ func dedupSignatures(ctx context.Context, o dedupOpts, args []string, stdout io.
 	if err != nil {
 		return st, err
 	}
+	start := time.Now()
+	if err := convertInputs(ctx, o, args); err != nil {
+		return st, err
+	}
 	all, _, err := dedupShards(o, args)
 	if err != nil {
 		return st, err
 	}
-	start := time.Now()
 	var readErrs []error
 	var signed int64
 	for _, sh := range all {
@@ -436,6 +448,11 @@ func dedupFilter(ctx context.Context, o dedupOpts, args []string, stdout, stderr
 		return nil, usagef("signatures were made from %d inputs, filter got %d: give every stage the same INPUTs", len(metas), len(all))
 	}
 	shardOf := map[string]int{}
+	for _, in := range mine {
+		if in.Format != pipeline.FormatJSONL {
+			return nil, usagef("input %s has no JSONL copy yet: run winnow dedup signatures on it first", in.Path)
+		}
+	}
 	for i, sh := range all {
 		if metas[i].Name != sh.Name || metas[i].Size != sh.Size {
 			return nil, usagef("input %d is %s (%d bytes); signatures read %s (%d bytes): give every stage the same INPUTs in the same order",
@@ -503,7 +520,11 @@ func dedupRun(ctx context.Context, o dedupOpts, args []string, stdout, stderr io
 	if _, err := o.stageOpts(); err != nil {
 		return err
 	}
-	_, ins, err := dedupShards(o, args)
+	if _, _, err := dedupShards(o, args); err != nil {
+		return err
+	}
+	// The run's inputs as given (not their JSONL copies), for the manifest.
+	ins, _, err := expandInputs(args, o.out)
 	if err != nil {
 		return err
 	}
@@ -727,4 +748,64 @@ func appendWord(b []byte, x uint64) []byte {
 			return b
 		}
 	}
+}
+
+// convertDir is where input i's JSONL copy is made, when it is not JSONL.
+func convertDir(o dedupOpts, i int) string {
+	return filepath.Join(o.out, "dedup", "inputs", fmt.Sprintf("%05d", i))
+}
+
+// convertedInput returns the JSONL copy of input i, if it has been made.
+func convertedInput(o dedupOpts, i int, in pipeline.Input) (pipeline.Input, bool) {
+	dir := convertDir(o, i)
+	var fs pipeline.FileStats
+	if err := outdir.ReadJSON(filepath.Join(dir, "stats", in.Name+".json"), &fs); err != nil || fs.Error != "" {
+		return in, false
+	}
+	p := filepath.Join(dir, "kept", in.Name+".jsonl.gz")
+	st, err := os.Stat(p)
+	if err != nil {
+		return in, false
+	}
+	return pipeline.Input{Path: p, Name: in.Name, Rel: in.Name + ".jsonl.gz", Size: st.Size(), ModTime: st.ModTime(), Format: pipeline.FormatJSONL}, true
+}
+
+// convertInputs makes a JSONL copy of each of this task's inputs that is
+// not JSONL (WARC, Parquet, HTML and text pages), under
+// DIR/dedup/inputs/NNNNN, so that every dedup stage reads documents by
+// line. A copy is made once (a rerun resumes it). An input with records
+// that cannot be read stops the run: the copy would not account for them,
+// and winnow run --dedup does.
+func convertInputs(ctx context.Context, o dedupOpts, args []string) error {
+	ins, _, err := expandInputs(args, o.out)
+	if err != nil {
+		return err
+	}
+	for i, in := range ins {
+		if in.Format == pipeline.FormatJSONL || i%o.tasks != o.task {
+			continue
+		}
+		dir := convertDir(o, i)
+		st, err := pipeline.Run(ctx, pipeline.Config{
+			Inputs:      []pipeline.Input{in},
+			NewChain:    func() ([]pipeline.Stage, error) { return nil, nil },
+			Workers:     o.workers,
+			OutDir:      dir,
+			Compression: format.Gzip,
+			Fingerprint: "winnow dedup: " + in.Format + " input as JSONL",
+		})
+		var de *pipeline.DamagedError
+		if errors.As(err, &de) && len(de.Inputs) > 0 {
+			// Not exit 3: dedup stops here rather than going on without it.
+			return fmt.Errorf("read %s for dedup: %v: winnow dedup needs every record of an input; winnow run --dedup minhash accounts for damaged inputs and records", in.Path, de.Inputs[0].Err)
+		}
+		if err != nil {
+			return fmt.Errorf("read %s for dedup: %w", in.Path, err)
+		}
+		if st.Rejected.Docs > 0 {
+			return fmt.Errorf("read %s for dedup: %d records could not be read (see %s): winnow dedup needs every record of an input; winnow run --dedup minhash accounts for such records in rejected/",
+				in.Path, st.Rejected.Docs, filepath.Join(dir, "rejected"))
+		}
+	}
+	return nil
 }

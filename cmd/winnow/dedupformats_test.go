@@ -25,7 +25,7 @@ func verdicts(t *testing.T, dir string) []string {
 		files, _ := filepath.Glob(filepath.Join(dir, sub, "*"))
 		for _, p := range files {
 			base := filepath.Base(p)
-			stem := strings.TrimSuffix(strings.TrimSuffix(base, ".parquet"), ".jsonl.gz")
+			stem := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(base, ".parquet"), ".jsonl.gz"), ".dedup")
 			add := func(id string, meta []byte) {
 				var m struct {
 					Reason string `json:"filter_reason"`
@@ -80,14 +80,12 @@ func verdicts(t *testing.T, dir string) []string {
 	return out
 }
 
-// TestRunDedupParquetOutput: every input format through --dedup minhash
-// with Parquet output decides exactly as with JSONL output, and resumes.
-func TestRunDedupParquetOutput(t *testing.T) {
-	dir := t.TempDir()
+// everyFormat writes one input of each format into DIR/in: JSONL, the same
+// documents again as Parquet (exact duplicates across inputs), a WARC, a
+// text file and an HTML page.
+func everyFormat(t *testing.T, dir string) string {
 	in := filepath.Join(dir, "in")
 	os.MkdirAll(in, 0o755)
-	// JSONL, and the same documents again as Parquet (exact duplicates
-	// across inputs), a WARC, a text file and an HTML page.
 	conv := filepath.Join(dir, "conv")
 	if r := winnow(t, nil, "run", "-q", "--filters", "none", "--output-format", "parquet", "--out", conv, sample); r.code != 0 {
 		t.Fatal(r.stderr)
@@ -105,7 +103,14 @@ func TestRunDedupParquetOutput(t *testing.T) {
 	link("../../testdata/badinput/story.txt", "story.txt")
 	os.WriteFile(filepath.Join(in, "page.html"), []byte("<html><head><title>Owls</title></head><body><article><p>"+
 		strings.Repeat("The snowy owl hunts by day across the open tundra in the long light of summer. ", 12)+"</p></article></body></html>"), 0o644)
+	return in
+}
 
+// TestRunDedupParquetOutput: every input format through --dedup minhash
+// with Parquet output decides exactly as with JSONL output, and resumes.
+func TestRunDedupParquetOutput(t *testing.T) {
+	dir := t.TempDir()
+	in := everyFormat(t, dir)
 	args := []string{"run", "-q", "--dedup", "minhash", "--filters", "extract_v1,gopher_quality_v1"}
 	jsonl, pq := filepath.Join(dir, "jsonl"), filepath.Join(dir, "parquet")
 	if r := winnow(t, nil, append(args, "--out", jsonl, in)...); r.code != 0 {
@@ -137,5 +142,42 @@ func TestRunDedupParquetOutput(t *testing.T) {
 	}
 	if c := verdicts(t, pq); strings.Join(c, "\n") != strings.Join(b, "\n") {
 		t.Error("rerun changed the verdicts")
+	}
+}
+
+// TestDedupEveryFormat: winnow dedup run reads every input format and
+// decides as winnow run --filters none --dedup minhash does; a rerun
+// resumes.
+func TestDedupEveryFormat(t *testing.T) {
+	dir := t.TempDir()
+	in := everyFormat(t, dir)
+	a, b := filepath.Join(dir, "dedup"), filepath.Join(dir, "run")
+	if r := winnow(t, nil, "dedup", "run", "-q", "--out", a, in); r.code != 0 {
+		t.Fatalf("dedup run: exit %d: %s", r.code, r.stderr)
+	}
+	if r := winnow(t, nil, "run", "-q", "--filters", "none", "--dedup", "minhash", "--out", b, in); r.code != 0 {
+		t.Fatalf("run --dedup: %s", r.stderr)
+	}
+	va, vb := verdicts(t, a), verdicts(t, b)
+	if strings.Join(va, "\n") != strings.Join(vb, "\n") {
+		t.Fatalf("dedup run and run --dedup differ: %d vs %d verdicts", len(va), len(vb))
+	}
+	sa := readStats(t, a)
+	if sa.In.Docs != sa.Kept.Docs+sa.Removed.Docs+sa.Rejected.Docs || sa.Removed.Docs < 500 {
+		t.Errorf("stats %+v", sa)
+	}
+	if r := winnow(t, nil, "dedup", "run", "-q", "--out", a, in); r.code != 0 {
+		t.Fatalf("rerun: exit %d: %s", r.code, r.stderr)
+	}
+	if vc := verdicts(t, a); strings.Join(vc, "\n") != strings.Join(va, "\n") {
+		t.Error("rerun changed the verdicts")
+	}
+	// An input with unreadable records stops dedup with a message.
+	bad := filepath.Join(dir, "bad")
+	os.MkdirAll(bad, 0o755)
+	raw, _ := os.ReadFile("../../testdata/badinput/clipped.warc")
+	os.WriteFile(filepath.Join(bad, "clipped.warc"), raw, 0o644)
+	if r := winnow(t, nil, "dedup", "run", "-q", "--out", filepath.Join(dir, "o"), bad); r.code == 0 || !strings.Contains(r.stderr, "winnow run --dedup minhash") {
+		t.Errorf("damaged WARC: exit %d: %s", r.code, r.stderr)
 	}
 }
