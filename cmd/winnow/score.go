@@ -11,16 +11,14 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/spf13/cobra"
 	"github.com/winnowhq/winnow/detect"
-	slopmodel "github.com/winnowhq/winnow/detect/model"
 	"github.com/winnowhq/winnow/doc"
 	"github.com/winnowhq/winnow/filter"
 	"github.com/winnowhq/winnow/format"
 	"github.com/winnowhq/winnow/format/jsonl"
-	"github.com/winnowhq/winnow/lang"
+	"github.com/winnowhq/winnow/score"
 	"golang.org/x/term"
 )
 
@@ -78,75 +76,17 @@ model's P(machine) (learned_model's value is its logit).`,
 	return c
 }
 
-// verdict is one filter's decision.
-type verdict struct {
-	Keep   bool   `json:"keep"`
-	Reason string `json:"reason,omitempty"`
-}
-
-// scored is what score prints per document.
-type scored struct {
-	ID            string             `json:"id"`
-	Language      string             `json:"language"`
-	LanguageScore float64            `json:"language_score"`
-	Quality       map[string]verdict `json:"quality"`
-	Slop          detect.Result      `json:"slop"`
-	Flagged       bool               `json:"flagged"`
-	text          string
-}
-
-type scorer struct {
-	lang    *lang.Filter
-	filters []doc.Filter
-	names   []string
-	det     *detect.Detector
-}
-
-func newScorer(o scoreOpts) (*scorer, error) {
+// newScorer builds the scorer of winnow score and winnow serve; a bad
+// option is a usage error.
+func newScorer(o scoreOpts) (*score.Scorer, error) {
 	if o.slopThreshold < 0 || o.slopThreshold >= 1 {
 		return nil, usagef("--slop-threshold %v: want a score in [0, 1) (0: the model's calibrated threshold)", o.slopThreshold)
 	}
-	// The two embedded models load in parallel: most of score's start-up.
-	var (
-		lf      *lang.Filter
-		det     *detect.Detector
-		langErr error
-		wg      sync.WaitGroup
-	)
-	wg.Go(func() { lf, langErr = lang.New(lang.Config{Languages: o.languages, Threshold: 0.65}) })
-	det, err := slopmodel.NewVersion(o.detector, detect.Config{Threshold: o.slopThreshold, ExplainModel: true})
-	wg.Wait()
-	if langErr != nil {
-		return nil, usageError{fmt.Errorf("--languages: %w", langErr)}
-	}
+	s, err := score.New(score.Options{Detector: o.detector, Threshold: o.slopThreshold, Languages: o.languages})
 	if err != nil {
 		return nil, usageError{err}
 	}
-	s := &scorer{lang: lf, det: det}
-	for _, n := range filter.Names() {
-		f, err := filter.ByName(n)
-		if err != nil {
-			return nil, err
-		}
-		s.filters = append(s.filters, f)
-		s.names = append(s.names, n)
-	}
 	return s, nil
-}
-
-// score runs every stage on its own copy of the text, as datatrove's
-// single filters run on the original text.
-func (s *scorer) score(id, text string) scored {
-	r := s.lang.Identify(text)
-	out := scored{ID: id, Language: r.Language, LanguageScore: r.Score, Quality: map[string]verdict{}, text: text}
-	for i, f := range s.filters {
-		d := &doc.Doc{ID: id, Text: text}
-		ok, why := f.Keep(d)
-		out.Quality[s.names[i]] = verdict{Keep: ok, Reason: why}
-	}
-	out.Slop = s.det.Score(text, detect.Prior{})
-	out.Flagged = out.Slop.Flagged()
-	return out
 }
 
 func runScore(ctx context.Context, o scoreOpts, in string, stdin io.Reader, stdout io.Writer) error {
@@ -187,7 +127,7 @@ func runScore(ctx context.Context, o scoreOpts, in string, stdin io.Reader, stdo
 	w := bufio.NewWriter(stdout)
 	defer w.Flush()
 	color := o.color == "always" || o.color == "auto" && os.Getenv("NO_COLOR") == "" && isTerminal(stdout)
-	emit := func(sc scored) error {
+	emit := func(sc score.Result) error {
 		if o.format == "text" {
 			writeText(w, sc, color)
 			return nil
@@ -204,7 +144,7 @@ func runScore(ctx context.Context, o scoreOpts, in string, stdin io.Reader, stdo
 		if err != nil {
 			return fmt.Errorf("score %s: %w", in, err)
 		}
-		return emit(s.score(name, string(bytes.ToValidUTF8(data, []byte("\uFFFD")))))
+		return emit(s.Score(name, string(bytes.ToValidUTF8(data, []byte("\uFFFD")))))
 	}
 	lr := jsonl.NewLineReader(br, 0)
 	var d doc.Doc
@@ -229,7 +169,7 @@ func runScore(ctx context.Context, o scoreOpts, in string, stdin io.Reader, stdo
 		if id == "" {
 			id = doc.DefaultID(name, n-1)
 		}
-		if err := emit(s.score(id, d.Text)); err != nil {
+		if err := emit(s.Score(id, d.Text)); err != nil {
 			return err
 		}
 	}
@@ -270,7 +210,7 @@ const (
 // writeText prints a readable verdict: the score, the reasons, the quality
 // verdicts, then the text with every span highlighted (or, without
 // colour, wrapped in ⟦ ⟧ with the signal's number).
-func writeText(w io.Writer, sc scored, color bool) {
+func writeText(w io.Writer, sc score.Result, color bool) {
 	paint := func(code, s string) string {
 		if !color {
 			return s
@@ -314,7 +254,7 @@ func writeText(w io.Writer, sc scored, color bool) {
 		}
 		return marks[i].span[1] > marks[j].span[1]
 	})
-	runes := []rune(sc.text)
+	runes := []rune(sc.Text)
 	var b strings.Builder
 	pos := 0
 	for _, m := range marks {

@@ -1,0 +1,115 @@
+// Package score explains one document: its language, each quality filter's
+// verdict and reason, and the content-farm detector's score with the
+// reasons and text spans behind it. `winnow score` prints a Result per
+// document; `winnow serve` answers POST /v1/score with the same JSON.
+//
+// Every stage runs on its own copy of the text, as datatrove's filters run
+// one at a time on the original: a C4 line removal does not change what
+// the detector sees. A Scorer is safe for concurrent use.
+package score
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/winnowhq/winnow/detect"
+	slopmodel "github.com/winnowhq/winnow/detect/model"
+	"github.com/winnowhq/winnow/doc"
+	"github.com/winnowhq/winnow/filter"
+	"github.com/winnowhq/winnow/lang"
+)
+
+// Options configure a Scorer.
+type Options struct {
+	// Detector is the detector version (detect.NameV2 when empty).
+	Detector string
+	// Threshold overrides the detector's calibrated threshold when > 0.
+	Threshold float64
+	// Languages are the languages the quality filters are meant for
+	// (reported by the language stage, not enforced). Empty: any.
+	Languages []string
+}
+
+// Verdict is one quality filter's decision.
+type Verdict struct {
+	Keep   bool   `json:"keep"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// Result is what a Scorer says about one document.
+type Result struct {
+	ID            string             `json:"id"`
+	Language      string             `json:"language"`
+	LanguageScore float64            `json:"language_score"`
+	Quality       map[string]Verdict `json:"quality"`
+	Slop          detect.Result      `json:"slop"`
+	Flagged       bool               `json:"flagged"`
+	// Explain says in words, for each of Slop.Reasons in order, what it
+	// measured and how far it moved the score.
+	Explain []string `json:"explain,omitempty"`
+	// Text is the document scored (spans index its code points).
+	Text string `json:"-"`
+}
+
+// Scorer scores documents.
+type Scorer struct {
+	lang    *lang.Filter
+	filters []doc.Filter
+	names   []string
+	det     *detect.Detector
+}
+
+// New loads the models (the language model and the detector's, in
+// parallel) and builds the quality filters.
+func New(o Options) (*Scorer, error) {
+	if o.Threshold < 0 || o.Threshold >= 1 {
+		return nil, fmt.Errorf("score: threshold %v: want a score in [0, 1) (0: the model's calibrated threshold)", o.Threshold)
+	}
+	if o.Detector == "" {
+		o.Detector = detect.Name
+	}
+	var (
+		lf      *lang.Filter
+		langErr error
+		wg      sync.WaitGroup
+	)
+	wg.Go(func() { lf, langErr = lang.New(lang.Config{Languages: o.Languages, Threshold: 0.65}) })
+	det, err := slopmodel.NewVersion(o.Detector, detect.Config{Threshold: o.Threshold, ExplainModel: true})
+	wg.Wait()
+	if langErr != nil {
+		return nil, fmt.Errorf("score: languages: %w", langErr)
+	}
+	if err != nil {
+		return nil, err
+	}
+	s := &Scorer{lang: lf, det: det}
+	for _, n := range filter.Names() {
+		f, err := filter.ByName(n)
+		if err != nil {
+			return nil, err
+		}
+		s.filters = append(s.filters, f)
+		s.names = append(s.names, n)
+	}
+	return s, nil
+}
+
+// Filters returns the names of the quality filters, in FineWeb's order.
+func (s *Scorer) Filters() []string { return append([]string(nil), s.names...) }
+
+// Score scores one document.
+func (s *Scorer) Score(id, text string) Result {
+	r := s.lang.Identify(text)
+	out := Result{ID: id, Language: r.Language, LanguageScore: r.Score, Quality: map[string]Verdict{}, Text: text}
+	for i, f := range s.filters {
+		d := &doc.Doc{ID: id, Text: text}
+		ok, why := f.Keep(d)
+		out.Quality[s.names[i]] = Verdict{Keep: ok, Reason: why}
+	}
+	out.Slop = s.det.Score(text, detect.Prior{})
+	out.Flagged = out.Slop.Flagged()
+	for _, r := range out.Slop.Reasons {
+		out.Explain = append(out.Explain, r.Explain())
+	}
+	return out
+}
