@@ -1047,6 +1047,10 @@ type RemoveFilter struct {
 	// Mismatch counts removed documents whose id differs from the id the
 	// signatures stage saw (the input changed in between).
 	Mismatch *atomic.Int64
+	// Seen, when set, is called with every document the filter sees,
+	// before its decision (the report keeps the texts of the largest
+	// families this way). It must be safe for concurrent use.
+	Seen func(d *doc.Doc)
 }
 
 var _ doc.Filter = (*RemoveFilter)(nil)
@@ -1054,6 +1058,9 @@ var _ doc.Filter = (*RemoveFilter)(nil)
 // Keep removes d when the remove list has it with f.Reason, and sets
 // metadata.duplicate_of to the kept document's id.
 func (f *RemoveFilter) Keep(d *doc.Doc) (bool, string) {
+	if f.Seen != nil {
+		f.Seen(d)
+	}
 	shard, ok := f.Shards[d.Source]
 	if !ok {
 		return true, ""

@@ -321,7 +321,7 @@ func Run(ctx context.Context, cfg Config) (*Stats, error) {
 	if err := total.Check(); err != nil {
 		return total, fmt.Errorf("internal error: %w", err)
 	}
-	if err := writeJSON(filepath.Join(cfg.OutDir, "stats.json"), total); err != nil {
+	if err := writeJSON(filepath.Join(cfg.OutDir, "stats.json"), total.Lean()); err != nil {
 		return total, fmt.Errorf("write stats: %w", err)
 	}
 	if len(damaged) > 0 {

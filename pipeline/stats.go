@@ -70,7 +70,11 @@ type Stats struct {
 	Counters map[string]int64 `json:"counters,omitempty"`
 	// Skipped lists the paths walking the input directories passed over
 	// (hidden, other names, not regular files), with the reason.
-	Skipped []Skipped   `json:"skipped_inputs,omitempty"`
+	Skipped []Skipped `json:"skipped_inputs,omitempty"`
+	// Profile holds the distributions and examples winnow report draws. It
+	// is kept per input (stats/<name>.json), not in stats.json, which
+	// stays a page of counts.
+	Profile *Profile    `json:"profile,omitempty"`
 	Files   []FileStats `json:"files,omitempty"`
 	Errors  []string    `json:"errors,omitempty"`
 }
@@ -132,6 +136,12 @@ func (s *Stats) Merge(o *Stats) {
 		}
 		s.Counters[k] += n
 	}
+	if o.Profile != nil {
+		if s.Profile == nil {
+			s.Profile = &Profile{}
+		}
+		s.Profile.Merge(o.Profile)
+	}
 	for k, n := range o.WARCRecords {
 		if s.WARCRecords == nil {
 			s.WARCRecords = map[string]int64{}
@@ -182,3 +192,22 @@ func (s *Stats) Reasons() [][3]string {
 func writeJSON(path string, v any) error { return outdir.WriteJSON(path, v) }
 
 func readJSON(path string, v any) error { return outdir.ReadJSON(path, v) }
+
+// Lean returns a copy of s without profiles, its files' included: what
+// stats.json holds (the profiles stay in stats/<name>.json).
+func (s *Stats) Lean() *Stats {
+	c := *s
+	c.Profile = nil
+	if s.Files != nil {
+		c.Files = make([]FileStats, len(s.Files))
+		for i, f := range s.Files {
+			if f.Stats != nil {
+				st := *f.Stats
+				st.Profile = nil
+				f.Stats = &st
+			}
+			c.Files[i] = f
+		}
+	}
+	return &c
+}

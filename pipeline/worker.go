@@ -93,9 +93,14 @@ func (r *runner) process(b *batch, chain []Stage, d *doc.Doc) {
 			continue
 		}
 		*buf = out
+		if st.Profile == nil {
+			st.Profile = &Profile{}
+		}
 		if removedBy < 0 {
+			st.Profile.add(d, false, "", "")
 			st.Kept.add(len(line))
 		} else {
+			st.Profile.add(d, true, chain[removedBy].Name, reason)
 			st.Removed.add(len(line))
 			f := &st.Filters[removedBy]
 			f.Removed.add(len(line))

@@ -3,6 +3,8 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -171,6 +173,94 @@ func TestServePage(t *testing.T) {
 	}
 	if marks < 5 || !credit || !title {
 		t.Errorf("%d marks; an AI credit marked: %v; the title marked: %v; marks: %q", marks, credit, title, marked)
+	}
+	if p := problems.get(); len(p) > 0 {
+		t.Errorf("the page logged: %v", p)
+	}
+}
+
+// TestReportPage: a real run with dedup (the sample, light edits of its
+// documents, the seed stories) writes report.html; opened in headless
+// Chromium it logs nothing, draws every chart, highlights evidence in the
+// examples and marks the differences within duplicate families.
+func TestReportPage(t *testing.T) {
+	ctx, problems := browser(t)
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in")
+	os.MkdirAll(in, 0o755)
+	raw, _ := os.ReadFile(sample)
+	os.WriteFile(filepath.Join(in, "web.jsonl.gz"), raw, 0o644)
+	// Near-duplicates: every document again with one word in 40 changed.
+	var edits strings.Builder
+	for i, line := range strings.Split(strings.TrimSpace(string(gunzipFile(t, sample))), "\n") {
+		var d struct {
+			ID   string `json:"id"`
+			Text string `json:"text"`
+		}
+		if json.Unmarshal([]byte(line), &d) != nil {
+			continue
+		}
+		words := strings.Fields(d.Text)
+		for j := 7; j < len(words); j += 40 {
+			words[j] = "changed"
+		}
+		b, _ := json.Marshal(map[string]string{"id": fmt.Sprintf("edit/%d", i), "text": strings.Join(words, " ")})
+		edits.Write(append(b, '\n'))
+	}
+	os.WriteFile(filepath.Join(in, "edits.jsonl"), []byte(edits.String()), 0o644)
+	for _, p := range seedPaths(t) {
+		b, _ := os.ReadFile(p)
+		os.WriteFile(filepath.Join(in, filepath.Base(p)), b, 0o644)
+	}
+	out := filepath.Join(dir, "out")
+	if r := winnow(t, nil, "run", "-q", "--report", "--dedup", "minhash", "--out", out, in); r.code != 0 || !strings.Contains(r.stdout, "report.html") {
+		t.Fatalf("run --report: exit %d: %s %s", r.code, r.stdout, r.stderr)
+	}
+	page := filepath.Join(out, "report.html")
+	st, err := os.Stat(page)
+	if err != nil || st.Size() > 2<<20 {
+		t.Fatalf("report.html: %v (%d bytes; at most 2 MB)", err, st.Size())
+	}
+	abs, _ := filepath.Abs(page)
+	if err := chromedp.Do(ctx, chromedp.Navigate("file://"+abs), chromedp.WaitVisible(chromedp.ID("config"))); err != nil {
+		t.Fatal(err)
+	}
+	// Every chart has drawn bars; every section is there.
+	empty, _ := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("svg.chart")).filter(s => s.querySelectorAll("rect").length === 0).map(s => s.getAttribute("aria-label"))`))
+	charts, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("svg.chart").length`))
+	sections, _ := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("section")).map(s => s.id)`))
+	marker, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#distributions line.marker").length`))
+	diffs, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#families ins, #families del").length`))
+	examples, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#reasons .example").length`))
+	evidence, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#reasons .example mark").length`))
+	// The top of the page and the distributions, as the README shows them.
+	if top, err := chromedp.Run(ctx, chromedp.CaptureScreenshot()); err == nil {
+		os.WriteFile(filepath.Join(artifacts(t), "report-top.png"), top, 0o644)
+	}
+	if dist, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.ID("distributions"))); err == nil {
+		os.WriteFile(filepath.Join(artifacts(t), "report-distributions.png"), dist, 0o644)
+	}
+	if fam, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.ID("families"))); err == nil {
+		os.WriteFile(filepath.Join(artifacts(t), "report-families.png"), fam, 0o644)
+	}
+	// Open every example, then the whole page as a person sees it.
+	chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelectorAll("details").forEach(d => d.open = true), true`))
+	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(artifacts(t), "report.png"), shot, 0o644)
+	if charts < 6 || len(empty) > 0 {
+		t.Errorf("%d charts; without bars: %v", charts, empty)
+	}
+	if strings.Join(sections, ",") != "funnel,reasons,distributions,families,time,config" {
+		t.Errorf("sections %v", sections)
+	}
+	if marker != 1 || diffs == 0 || examples < 10 {
+		t.Errorf("threshold line %d, marked differences %d, examples %d", marker, diffs, examples)
+	}
+	if evidence == 0 {
+		t.Log("no detector evidence in the examples (the fineweb preset only tags)")
 	}
 	if p := problems.get(); len(p) > 0 {
 		t.Errorf("the page logged: %v", p)

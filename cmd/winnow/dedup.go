@@ -30,6 +30,7 @@ import (
 
 type dedupOpts struct {
 	out         string
+	report      bool
 	ngrams      int
 	buckets     int
 	hashes      int
@@ -236,6 +237,7 @@ complete. Seconds and docs/s per stage go to DIR/dedup/stages.json.
 	runMB(run)
 	filterFlags(run)
 	ownFlags(run, &o.own, false)
+	run.Flags().BoolVar(&o.report, "report", false, "write DIR/report.html at the end (see winnow report)")
 
 	show := &cobra.Command{
 		Use:   "show --out DIR CLUSTER",
@@ -476,6 +478,10 @@ func dedupFilter(ctx context.Context, o dedupOpts, args []string, stdout, stderr
 		chain = append(chain, pipeline.Stage{Name: "exact_dedup_v1", Filter: &dedup.RemoveFilter{List: list, Shards: shardOf, Reason: dedup.ReasonExact, Mismatch: &mismatch}})
 	}
 	chain = append(chain, pipeline.Stage{Name: "minhash_v1", Filter: &dedup.RemoveFilter{List: list, Shards: shardOf, Reason: dedup.ReasonMinHash, Mismatch: &mismatch}})
+	fams := newFamilyTexts(o.out)
+	if fams != nil {
+		chain[0].Filter.(*dedup.RemoveFilter).Seen = fams.seen
+	}
 	if fault.err != nil {
 		return nil, usageError{fault.err}
 	}
@@ -495,6 +501,11 @@ func dedupFilter(ctx context.Context, o dedupOpts, args []string, stdout, stderr
 	stats, err := pipeline.Run(ctx, cfg)
 	if n := mismatch.Load(); n > 0 && err == nil {
 		err = fmt.Errorf("%d removed documents have another id than when their signatures were made: the inputs changed between stages", n)
+	}
+	if fams != nil && stats != nil {
+		if werr := fams.write(o.out); werr != nil && err == nil {
+			err = werr
+		}
 	}
 	if stats != nil && !o.quiet {
 		secs := time.Since(start).Seconds()
@@ -573,9 +584,9 @@ func dedupRun(ctx context.Context, o dedupOpts, args []string, stdout, stderr io
 		fmt.Fprintf(stdout, "clusters: %s\n", filepath.Join(o.out, "clusters.jsonl"))
 	}
 	if ferr != nil {
-		return ferr // it repeats a read error signatures met, with more detail
+		return reportAfter(o.report, o.out, ferr, stdout) // it repeats a read error signatures met, with more detail
 	}
-	return sigErr
+	return reportAfter(o.report, o.out, sigErr, stdout)
 }
 
 // dedupShow prints cluster n of DIR/clusters.jsonl with the first

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -40,6 +41,7 @@ type runOpts struct {
 	maxDoc      string
 	inputs      []string
 	changed     func(flag string) bool // whether a flag was given
+	report      bool
 }
 
 func newRunCmd() *cobra.Command {
@@ -130,6 +132,7 @@ removed document's metadata.filter_reason names the first stage's reason.
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress line")
 	f.StringVar(&o.dedup, "dedup", "none", "after the chain, remove duplicates among the kept documents: none, exact or minhash (exact, then MinHash); fineweb-full implies minhash")
 	ownFlags(c, &o.own, true)
+	f.BoolVar(&o.report, "report", false, "write DIR/report.html at the end (see winnow report)")
 	f.StringVar(&o.maxDoc, "max-doc-bytes", "16MiB", "reject a document bigger than this as too_large, with its size; bytes, or with KiB, MiB, GiB. Peak memory is about 1 GB + 50x this with the quality filters")
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a pprof CPU profile of the run to this file")
 	return c
@@ -224,14 +227,28 @@ func runRun(ctx context.Context, o runOpts, stdout, stderr io.Writer) error {
 	}
 	start := time.Now()
 	if o.dedup != "none" {
-		return runDedup(ctx, o, cfg, stopProgress, stdout, start)
+		err = runDedup(ctx, o, cfg, stopProgress, stdout, start)
+	} else {
+		var stats *pipeline.Stats
+		stats, err = pipeline.Run(ctx, cfg)
+		if stopProgress != nil {
+			stopProgress()
+		}
+		if stats != nil {
+			printSummary(stdout, stats, o.out, time.Since(start))
+		}
 	}
-	stats, err := pipeline.Run(ctx, cfg)
-	if stopProgress != nil {
-		stopProgress()
-	}
-	if stats != nil {
-		printSummary(stdout, stats, o.out, time.Since(start))
+	return reportAfter(o.report, o.out, err, stdout)
+}
+
+// reportAfter writes the report of a run that finished, damaged inputs
+// included (exit 3), and keeps the run's error.
+func reportAfter(want bool, dir string, err error, stdout io.Writer) error {
+	var de *pipeline.DamagedError
+	if want && (err == nil || errors.As(err, &de)) {
+		if rerr := writeReport(dir, stdout); rerr != nil {
+			return errors.Join(err, rerr)
+		}
 	}
 	return err
 }

@@ -224,7 +224,12 @@ func runDedup(ctx context.Context, o runOpts, cfg pipeline.Config, stopProgress 
 	exactOnly := o.dedup == "exact"
 	// One pair of stages for every worker, so that an injected fault counts
 	// over all of them.
-	exactStage := pipeline.Stage{Name: "exact_dedup_v1", Filter: &dedup.RemoveFilter{List: list, Shards: shardOf, Reason: dedup.ReasonExact, Mismatch: &mismatch}}
+	fams := newFamilyTexts(out)
+	exactFilter := &dedup.RemoveFilter{List: list, Shards: shardOf, Reason: dedup.ReasonExact, Mismatch: &mismatch}
+	if fams != nil {
+		exactFilter.Seen = fams.seen
+	}
+	exactStage := pipeline.Stage{Name: "exact_dedup_v1", Filter: exactFilter}
 	minhashStage := pipeline.Stage{Name: "minhash_v1", Filter: &dedup.RemoveFilter{List: list, Shards: shardOf, Reason: dedup.ReasonMinHash, Mismatch: &mismatch}}
 	dcfg := pipeline.Config{
 		Inputs: ins,
@@ -249,6 +254,11 @@ func runDedup(ctx context.Context, o runOpts, cfg pipeline.Config, stopProgress 
 	}
 	if n := mismatch.Load(); n > 0 {
 		return fmt.Errorf("dedup: %d removed documents have another id than when their signatures were made: %s changed during the run", n, chainCfg.OutDir)
+	}
+	if fams != nil {
+		if err := fams.write(out); err != nil {
+			return err
+		}
 	}
 	times = append(times, stageTime{Stage: "filter", Seconds: time.Since(t1).Seconds(), Docs: dStats.In.Docs, MB: float64(dStats.TextBytesIn) / 1e6})
 
@@ -328,7 +338,7 @@ func runDedup(ctx context.Context, o runOpts, cfg pipeline.Config, stopProgress 
 	if err := total.Check(); err != nil {
 		return fmt.Errorf("internal error: %w", err)
 	}
-	if err := outdir.WriteJSON(filepath.Join(out, "stats.json"), total); err != nil {
+	if err := outdir.WriteJSON(filepath.Join(out, "stats.json"), total.Lean()); err != nil {
 		return err
 	}
 	printSummary(stdout, total, out, time.Since(start))
@@ -368,6 +378,19 @@ func mergeDedupStats(c, d *pipeline.Stats) *pipeline.Stats {
 	}
 	for k, v := range d.StageSeconds {
 		s.StageSeconds["dedup_"+k] += v
+	}
+	// The profile: the chain's removals, and the dedup pass's kept and
+	// removed documents (the chain's kept side is the dedup pass's input).
+	s.Profile = nil
+	if c.Profile != nil || d.Profile != nil {
+		p := &pipeline.Profile{}
+		if c.Profile != nil {
+			cp := *c.Profile
+			cp.Words[0], cp.Languages[0], cp.Slop[0] = nil, nil, nil
+			p.Merge(&cp)
+		}
+		p.Merge(d.Profile)
+		s.Profile = p
 	}
 	return s
 }
