@@ -53,6 +53,18 @@ func (m *Meta) Get(key string) (any, bool) {
 	return v, true
 }
 
+// SetValue returns the value a stage set for key in this run, without reading
+// the input's metadata (which Get decodes on first use): the cheap lookup
+// for code that looks at every document.
+func (m *Meta) SetValue(key string) (any, bool) {
+	for _, kv := range m.set {
+		if kv.key == key {
+			return kv.val, true
+		}
+	}
+	return nil, false
+}
+
 func (m *Meta) lookupRaw(key string) (json.RawMessage, bool) {
 	if len(m.Raw) == 0 {
 		return nil, false

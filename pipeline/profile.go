@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bytes"
 	"encoding/json"
 	"hash/fnv"
 	"sort"
@@ -17,8 +18,8 @@ type Profile struct {
 	// Words counts documents by words (whitespace-separated) in WordBuckets;
 	// [0] kept, [1] removed.
 	Words [2][]int64 `json:"words"`
-	// Languages counts documents by metadata.language, when a stage (or the
-	// input) set it.
+	// Languages counts documents by metadata.language, when a stage (or
+	// the input) set it.
 	Languages [2]map[string]int64 `json:"languages,omitempty"`
 	// Slop counts documents by metadata.slop_score in SlopBuckets bins of
 	// [0, 1], when the detector ran.
@@ -72,18 +73,41 @@ func (p *Profile) init() {
 	}
 }
 
-// countWords counts whitespace-separated words.
+// spaceTab is 1 for the ASCII whitespace bytes, 0 for the others.
+var spaceTab = func() (t [256]uint8) {
+	for _, c := range []byte(" \n\t\r\f\v") {
+		t[c] = 1
+	}
+	return t
+}()
+
+// countWords counts whitespace-separated words: the starts of runs of
+// non-space bytes, without branches.
 func countWords(s string) int {
-	n, in := 0, false
+	n, prev := 0, uint8(1)
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		space := c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v'
-		if !space && !in {
-			n++
-		}
-		in = !space
+		sp := spaceTab[s[i]]
+		n += int(prev &^ sp)
+		prev = sp
 	}
 	return n
+}
+
+// quotedKeys are the metadata keys the profile reads, as they appear in
+// JSON.
+var quotedKeys = map[string][]byte{"language": []byte(`"language"`), "slop_score": []byte(`"slop_score"`), "slop_reasons": []byte(`"slop_reasons"`)}
+
+// metaValue returns metadata[key]: set by a stage, or in the input (the
+// dedup pass reads the chain's output). The input's metadata is decoded
+// only when it names the key, so that documents without it cost nothing.
+func metaValue(d *doc.Doc, key string) (any, bool) {
+	if v, ok := d.Meta.SetValue(key); ok {
+		return v, true
+	}
+	if len(d.Meta.Raw) == 0 || !bytes.Contains(d.Meta.Raw, quotedKeys[key]) {
+		return nil, false
+	}
+	return d.Meta.Get(key)
 }
 
 // add records one document: kept, or removed by stage for reason.
@@ -95,7 +119,7 @@ func (p *Profile) add(d *doc.Doc, removed bool, stage, reason string) {
 	}
 	words := countWords(d.Text)
 	p.Words[side][sort.SearchInts(WordBuckets, words+1)-1]++
-	if v, ok := d.Meta.Get("language"); ok {
+	if v, ok := metaValue(d, "language"); ok {
 		if l, ok := v.(string); ok && l != "" {
 			if p.Languages[side] == nil {
 				p.Languages[side] = map[string]int64{}
@@ -103,7 +127,7 @@ func (p *Profile) add(d *doc.Doc, removed bool, stage, reason string) {
 			p.Languages[side][l]++
 		}
 	}
-	if v, ok := d.Meta.Get("slop_score"); ok {
+	if v, ok := metaValue(d, "slop_score"); ok {
 		if f, ok := v.(float64); ok && f >= 0 && f <= 1 {
 			if p.Slop[side] == nil {
 				p.Slop[side] = make([]int64, SlopBuckets)
@@ -146,7 +170,7 @@ func newExample(d *doc.Doc, stage, reason string, key uint64, words int) Example
 		e.Text = string([]rune(e.Text))
 	}
 	n := utf8.RuneCountInString(e.Text)
-	if v, ok := d.Meta.Get("slop_reasons"); ok {
+	if v, ok := metaValue(d, "slop_reasons"); ok {
 		var reasons []struct {
 			Signal string   `json:"signal"`
 			Spans  [][2]int `json:"spans"`

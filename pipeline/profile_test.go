@@ -90,3 +90,11 @@ func TestCountWords(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkCountWords(b *testing.B) {
+	s := strings.Repeat("The snowy owl hunts by day across the open tundra.\n", 200)
+	b.SetBytes(int64(len(s)))
+	for i := 0; i < b.N; i++ {
+		countWords(s)
+	}
+}

@@ -80,6 +80,16 @@ func (r *runner) process(b *batch, chain []Stage, d *doc.Doc) {
 				break
 			}
 		}
+		// The profile reads the metadata the stages set before encoding
+		// folds it into the output.
+		if st.Profile == nil {
+			st.Profile = &Profile{}
+		}
+		if removedBy < 0 {
+			st.Profile.add(d, false, "", "")
+		} else {
+			st.Profile.add(d, true, chain[removedBy].Name, reason)
+		}
 		buf := &b.kept
 		if removedBy >= 0 {
 			buf = &b.removed
@@ -93,14 +103,9 @@ func (r *runner) process(b *batch, chain []Stage, d *doc.Doc) {
 			continue
 		}
 		*buf = out
-		if st.Profile == nil {
-			st.Profile = &Profile{}
-		}
 		if removedBy < 0 {
-			st.Profile.add(d, false, "", "")
 			st.Kept.add(len(line))
 		} else {
-			st.Profile.add(d, true, chain[removedBy].Name, reason)
 			st.Removed.add(len(line))
 			f := &st.Filters[removedBy]
 			f.Removed.add(len(line))

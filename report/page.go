@@ -60,7 +60,9 @@ var funcs = template.FuncMap{
 	"f2":   func(f float64) string { return fmt.Sprintf("%.2f", f) },
 	"mul":  func(a, b float64) float64 { return a * b },
 	"addf": func(a, b float64) float64 { return a + b },
-	"barx": func(i int, n int, full float64) string { return fmt.Sprintf("%.1f", float64(i)*full/float64(max(n, 1))) },
+	"barx": func(i int, n int, full float64) string {
+		return fmt.Sprintf("%.1f", float64(i)*full/float64(max(n, 1)))
+	},
 	"barw": func(n int, full float64) string { return fmt.Sprintf("%.1f", full/float64(max(n, 1))/2-1) },
 	"half": func(i int, n int, full float64) string {
 		return fmt.Sprintf("%.1f", float64(i)*full/float64(max(n, 1))+full/float64(max(n, 1))/2)

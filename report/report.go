@@ -126,7 +126,7 @@ func load(dir, version string) (*data, error) {
 	d.Threshold = detectThreshold(dir)
 	if b, err := os.ReadFile(filepath.Join(dir, "spec.yaml")); err == nil {
 		d.Spec = string(b)
-	} else if st.Files != nil && len(st.Files) > 0 {
+	} else if len(st.Files) > 0 {
 		d.Spec = st.Files[0].Fingerprint
 	}
 	d.funnel()

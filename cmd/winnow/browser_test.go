@@ -177,6 +177,25 @@ func TestServePage(t *testing.T) {
 	if p := problems.get(); len(p) > 0 {
 		t.Errorf("the page logged: %v", p)
 	}
+	// The README's screenshot: a story written for the project (the
+	// in-genre corpus, detect/corpus), with one AI image credit as pages
+	// of the genre carry them.
+	if b, err := os.ReadFile("../../detect/corpus/written/g1-a.txt"); err == nil {
+		parts := strings.SplitN(string(b), "\n---\n", 2)
+		title := strings.TrimPrefix(strings.Split(parts[0], "\n")[1], "TITLE: ")
+		body := strings.Split(parts[1], "\n=== ")[0]
+		paras := strings.SplitN(body, "\n\n", 4)
+		text := title + "\n\n" + strings.Join(paras[:3], "\n\n") + "\n\nA bride frozen at the end of a church aisle | Source: Midjourney\n\n" + paras[3]
+		err := chromedp.Do(ctx,
+			chromedp.SetValue(chromedp.ID("input"), text),
+			chromedp.Click(chromedp.ID("score")),
+			chromedp.Sleep(1500*time.Millisecond),
+		)
+		shot, err2 := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err == nil && err2 == nil {
+			os.WriteFile(filepath.Join(artifacts(t), "serve-synthetic.png"), shot, 0o644)
+		}
+	}
 }
 
 // TestReportPage: a real run with dedup (the sample, light edits of its
