@@ -32,9 +32,11 @@
 //     that each kind of text counts (see groupShare), plus B's news and
 //     blog pages given stock photo credits (human pages with ordinary
 //     credits, which must stay unflagged).
-//  6. The threshold is chosen on B: the best F1 whose false-positive rate
-//     is at most 0.5% on Reddit posts and on web text, 1% on credited news
-//     pages and on human WritingPrompts stories.
+//  6. The threshold is chosen on B: the best F1 whose false-positive rates
+//     are at most half the targets: 1% on Reddit posts (the target: 2% of
+//     r/AmItheAsshole stories), 1.5% on credited news pages, on human
+//     WritingPrompts stories and on web text (the target: at most 1 of 32
+//     human pages of the genre's themes).
 //  7. Measured on C, and by leave-one-model-family-out (the text model and
 //     combiner refitted without a family's texts, tested on all of them;
 //     for claude, the genre pages leave too, since a Claude model wrote them):
@@ -420,10 +422,13 @@ func features(det *detect.Detector, ex []example) [][]float64 {
 }
 
 // chooseThreshold picks the best F1 on the machine side whose
-// false-positive rate stays within bounds on Reddit posts (0.5%), web
-// text (0.5%), credited news pages (1%) and human WritingPrompts stories
-// (1%). The bounds are tighter than the targets (2-3% on human pages of
-// the genre's own themes) because those pages are harder than these.
+// false-positive rates stay within half the targets: Reddit posts 1% (the
+// target is 2% of r/AmItheAsshole stories), credited news pages, human
+// WritingPrompts stories and web text 1.5% (the target: at most 1 of 32
+// human pages, about 3%). Half, because the hidden human pages are on the
+// genre's own themes and harder than these. (Until 2026-11-30 the bounds
+// were 0.5% and 1%: threshold 0.89, which cost a third of the recall on
+// chat-model families the text model had not seen.)
 func chooseThreshold(ex []example, s []float64) float64 {
 	best, bestF1 := 0.5, -1.0
 	for t := 0.30; t < 0.995; t += 0.01 {
@@ -447,7 +452,7 @@ func chooseThreshold(ex []example, s []float64) float64 {
 			}
 		}
 		rate := func(g string) float64 { return flagged[g] / math.Max(n[g], 1) }
-		if rate("reddit") > 0.005 || rate("web") > 0.005 || rate("aug-news") > 0.01 || rate("wp-human") > 0.01 {
+		if rate("reddit") > 0.01 || rate("web") > 0.015 || rate("aug-news") > 0.015 || rate("wp-human") > 0.015 {
 			continue
 		}
 		if f1 := 2 * tp / (2*tp + fp + fn); f1 > bestF1 {
