@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
@@ -155,3 +156,41 @@ func IsHTMLName(name string) bool {
 	name = strings.ToLower(stripCompression(name))
 	return strings.HasSuffix(name, ".html") || strings.HasSuffix(name, ".htm")
 }
+
+// AppendBlock appends src compressed with c as one complete gzip member or
+// zstd frame to dst. Concatenated members (frames) are one valid .gz
+// (.zst) file, so workers can compress their batches in parallel and a
+// writer only concatenates them. With None, src is appended as it is. It
+// is safe for concurrent use.
+func AppendBlock(dst []byte, c Compression, src []byte) ([]byte, error) {
+	switch c {
+	case None:
+		return append(dst, src...), nil
+	case Gzip:
+		buf := bytes.NewBuffer(dst)
+		zw, _ := gzipPool.Get().(*gzip.Writer)
+		if zw == nil {
+			zw, _ = gzip.NewWriterLevel(buf, gzip.BestSpeed)
+		} else {
+			zw.Reset(buf)
+		}
+		_, err := zw.Write(src)
+		if err == nil {
+			err = zw.Close()
+		}
+		gzipPool.Put(zw)
+		return buf.Bytes(), err
+	case Zstd:
+		zstdOnce.Do(func() {
+			zstdBlock, _ = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1))
+		})
+		return zstdBlock.EncodeAll(src, dst), nil
+	}
+	return dst, fmt.Errorf("unknown compression %q", c)
+}
+
+var (
+	gzipPool  sync.Pool // *gzip.Writer at BestSpeed
+	zstdOnce  sync.Once
+	zstdBlock *zstd.Encoder // EncodeAll is safe for concurrent use
+)

@@ -1,6 +1,13 @@
 package format
 
-import "testing"
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os/exec"
+	"strings"
+	"testing"
+)
 
 func TestStripExt(t *testing.T) {
 	for in, want := range map[string]string{
@@ -36,6 +43,55 @@ func TestIsHTMLName(t *testing.T) {
 	for in, want := range map[string]bool{"a.html": true, "a.HTM": true, "a.html.gz": true, "a.jsonl": false, "html": false} {
 		if got := IsHTMLName(in); got != want {
 			t.Errorf("IsHTMLName(%q) = %v", in, got)
+		}
+	}
+}
+
+// TestAppendBlock: blocks compressed apart and concatenated read back as
+// one stream, with our reader and with the system's zcat / zstdcat when
+// present; an empty block is a valid empty stream.
+func TestAppendBlock(t *testing.T) {
+	for _, c := range []Compression{Gzip, Zstd, None} {
+		var file []byte
+		var want bytes.Buffer
+		for i := 0; i < 5; i++ {
+			part := []byte(strings.Repeat(fmt.Sprintf("{\"id\":\"%d\"}\n", i), i*100))
+			want.Write(part)
+			var err error
+			if file, err = AppendBlock(file, c, part); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r, got, err := Decompress(bytes.NewReader(file))
+		if err != nil || got != c {
+			t.Fatalf("%s: %v (detected %s)", c, err, got)
+		}
+		b, err := io.ReadAll(r)
+		if err != nil || !bytes.Equal(b, want.Bytes()) {
+			t.Errorf("%s: read %d bytes, want %d: %v", c, len(b), want.Len(), err)
+		}
+		tool := map[Compression]string{Gzip: "zcat", Zstd: "zstdcat"}[c]
+		if path, err := exec.LookPath(tool); err == nil {
+			cmd := exec.Command(path)
+			cmd.Stdin = bytes.NewReader(file)
+			out, err := cmd.Output()
+			if err != nil || !bytes.Equal(out, want.Bytes()) {
+				t.Errorf("%s reads %d bytes, want %d: %v", tool, len(out), want.Len(), err)
+			}
+		}
+		if c == None {
+			continue
+		}
+		empty, err := AppendBlock(nil, c, nil)
+		if err != nil || len(empty) == 0 {
+			t.Fatalf("%s: empty block %v %v", c, empty, err)
+		}
+		r, _, err = Decompress(bytes.NewReader(empty))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b, err := io.ReadAll(r); err != nil || len(b) != 0 {
+			t.Errorf("%s: empty block reads %q, %v", c, b, err)
 		}
 	}
 }

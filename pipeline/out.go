@@ -34,6 +34,9 @@ type outFile struct {
 	f     *os.File
 	bw    *bufio.Writer
 	zw    io.WriteCloser
+	// packed: the batches come compressed (format.AppendBlock), so zw
+	// only passes them on; wrote says whether any did.
+	packed, wrote bool
 }
 
 func newFileOut(dir, name string, comp format.Compression, outFormat string) *fileOut {
@@ -41,10 +44,11 @@ func newFileOut(dir, name string, comp format.Compression, outFormat string) *fi
 	if outFormat == FormatParquet {
 		ext = ".parquet"
 	}
+	packed := outFormat != FormatParquet && comp != format.None
 	return &fileOut{
 		dir: dir, name: name, comp: comp, parquet: outFormat == FormatParquet,
-		kept:     outFile{final: filepath.Join(dir, "kept", name+ext)},
-		removed:  outFile{final: filepath.Join(dir, "removed", name+ext)},
+		kept:     outFile{final: filepath.Join(dir, "kept", name+ext), packed: packed},
+		removed:  outFile{final: filepath.Join(dir, "removed", name+ext), packed: packed},
 		rejected: outFile{final: filepath.Join(dir, "rejected", name+".jsonl")},
 	}
 }
@@ -70,7 +74,34 @@ func (f *outFile) openAs(comp format.Compression, asParquet bool) error {
 		f.zw = &parquetSink{w: parquet.NewWriter(f.bw)}
 		return nil
 	}
+	if f.packed {
+		f.zw = &packedSink{f: f, comp: comp}
+		return nil
+	}
 	f.zw, err = format.Compress(f.bw, comp)
+	return err
+}
+
+// packedSink appends compressed blocks as they are; closing a file that
+// got none writes one empty block, so that it is a valid empty stream.
+type packedSink struct {
+	f    *outFile
+	comp format.Compression
+}
+
+func (p *packedSink) Write(b []byte) (int, error) {
+	p.f.wrote = true
+	return p.f.bw.Write(b)
+}
+
+func (p *packedSink) Close() error {
+	if p.f.wrote {
+		return nil
+	}
+	empty, err := format.AppendBlock(nil, p.comp, nil)
+	if err == nil {
+		_, err = p.f.bw.Write(empty)
+	}
 	return err
 }
 
@@ -134,6 +165,9 @@ func (o *fileOut) drain(ctx context.Context, queue <-chan *batch, stats *Stats, 
 		}
 		if b.stats == nil { // cancelled before processing
 			return ctx.Err()
+		}
+		if b.packErr != nil {
+			return fmt.Errorf("compress output of %s: %w", o.name, b.packErr)
 		}
 		t := time.Now()
 		if len(b.kept) > 0 {

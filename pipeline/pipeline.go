@@ -8,8 +8,11 @@
 // Parallelism does not depend on the number of input files. Each file is
 // cut into batches of lines by one reader goroutine (decompression and line
 // splitting are cheap and sequential); batches go to a shared pool of
-// workers that parse and filter them; one writer goroutine per file writes
-// the finished batches back in input order. Output is therefore identical
+// workers that parse, filter and encode them, and compress each batch's
+// kept and removed lines as one gzip member or zstd frame of its own
+// (concatenated members are one valid .gz file); one writer goroutine per
+// file appends the finished batches in input order. Batches are cut by the
+// reader, not by the workers, so output is byte for byte identical
 // whatever the worker count. Several files are read at once, up to the
 // worker count.
 //
@@ -360,7 +363,11 @@ type batch struct {
 
 	readNanos               int64
 	kept, removed, rejected []byte
-	stats                   *Stats
+	// packed: kept and removed hold compressed blocks (one gzip member or
+	// zstd frame each), made by the worker; the writer only appends them.
+	packed  bool
+	packErr error
+	stats   *Stats
 }
 
 // partialName is the temporary name of an output path: per process, so

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/winnowhq/winnow/doc"
+	"github.com/winnowhq/winnow/format"
 	"github.com/winnowhq/winnow/format/jsonl"
 	"github.com/winnowhq/winnow/format/warc"
 )
@@ -112,6 +113,26 @@ func (r *runner) process(b *batch, chain []Stage, d *doc.Doc) {
 			f.Reasons[reason]++
 		}
 		writeNanos += int64(time.Since(t2))
+	}
+	// Compression runs here, on every worker, not in the file's one
+	// writer: JSONL output is a concatenation of per-batch blocks.
+	if r.cfg.OutputFormat != FormatParquet && r.cfg.Compression != format.None {
+		t := time.Now()
+		var err error
+		for _, buf := range []*[]byte{&b.kept, &b.removed} {
+			if len(*buf) == 0 {
+				continue
+			}
+			if *buf, err = format.AppendBlock(make([]byte, 0, len(*buf)/3+64), r.cfg.Compression, *buf); err != nil {
+				break
+			}
+		}
+		if err == nil {
+			b.packed = true
+		} else {
+			b.packErr = err
+		}
+		writeNanos += int64(time.Since(t))
 	}
 	st.StageSeconds["parse"] = float64(parseNanos) / 1e9
 	st.StageSeconds["write"] = float64(writeNanos) / 1e9
