@@ -42,6 +42,7 @@ type runOpts struct {
 	inputs      []string
 	changed     func(flag string) bool // whether a flag was given
 	report      bool
+	task        taskOpts
 }
 
 func newRunCmd() *cobra.Command {
@@ -133,6 +134,8 @@ removed document's metadata.filter_reason names the first stage's reason.
 	f.StringVar(&o.dedup, "dedup", "none", "after the chain, remove duplicates among the kept documents: none, exact or minhash (exact, then MinHash); fineweb-full implies minhash")
 	ownFlags(c, &o.own, true)
 	f.BoolVar(&o.report, "report", false, "write DIR/report.html at the end (see winnow report)")
+	f.IntVar(&o.task.tasks, "tasks", 1, "split the run into this many tasks, balanced by input size (default: SLURM_ARRAY_TASK_COUNT); each writes DIR/tasks/task-NNNNN, winnow stats DIR merges them")
+	f.IntVar(&o.task.task, "task", 0, "this process's task, 0 to --tasks - 1 (default: SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN, or JOB_COMPLETION_INDEX)")
 	f.StringVar(&o.maxDoc, "max-doc-bytes", "16MiB", "reject a document bigger than this as too_large, with its size; bytes, or with KiB, MiB, GiB. Peak memory is about 1 GB + 50x this with the quality filters")
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a pprof CPU profile of the run to this file")
 	return c
@@ -167,11 +170,26 @@ func runRun(ctx context.Context, o runOpts, stdout, stderr io.Writer) error {
 	if err != nil {
 		return usagef("--max-doc-bytes: %v", err)
 	}
+	if err := resolveTasks(&o.task, o.changed, osGetenv); err != nil {
+		return err
+	}
 	inputs, skipped, err := expandInputs(o.inputs, o.out)
 	if err != nil {
 		return err
 	}
 	reportSkipped(stderr, skipped)
+	// A task of a split run: its share of the inputs, in its own directory
+	// under DIR (winnow stats DIR puts them together).
+	if o.task.tasks > 1 {
+		if o.dedup != "none" {
+			return usagef("--dedup with --tasks: dedup needs every task's output; run the tasks without --dedup, merge them with winnow stats, then winnow dedup run on DIR/kept")
+		}
+		inputs = taskInputs(inputs, o.task)
+		o.out = taskDir(o.out, o.task.task)
+		if err := os.MkdirAll(filepath.Dir(o.out), 0o755); err != nil {
+			return err
+		}
+	}
 	if o.dedup != "none" {
 		if err := checkDedupNames(inputs); err != nil {
 			return err
@@ -196,6 +214,9 @@ func runRun(ctx context.Context, o runOpts, stdout, stderr io.Writer) error {
 	}
 	if o.outFormat != pipeline.FormatJSONL {
 		cfg.Fingerprint += "; output=" + o.outFormat
+	}
+	if o.task.tasks > 1 {
+		cfg.Fingerprint += fmt.Sprintf("; tasks=%d", o.task.tasks)
 	}
 	dir, all, err := claimOut(o.out, cfg.Fingerprint, inputs, o.own, stderr)
 	if err != nil {
