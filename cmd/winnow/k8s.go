@@ -1,0 +1,159 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+
+	"github.com/spf13/cobra"
+	"sigs.k8s.io/yaml"
+)
+
+type k8sOpts struct {
+	name, image, config, preset, cpu, memory, claim, mount, namespace string
+	tasks, parallelism, backoff                                       int
+}
+
+func newK8sCmd() *cobra.Command {
+	c := &cobra.Command{
+		Use:   "k8s",
+		Short: "Kubernetes: manifests that run winnow as indexed jobs",
+	}
+	var o k8sOpts
+	m := &cobra.Command{
+		Use:   "manifests --tasks N --image IMAGE -- run --out OUT INPUT...",
+		Short: "Print a ConfigMap and Indexed Jobs that run a winnow run split into N tasks, then merge it",
+		Long: `Manifests prints, as one YAML stream for kubectl apply -f -:
+
+  ConfigMap NAME-spec   the pipeline (--config FILE, or --preset) as a spec
+                        file, every parameter written out
+  Job NAME-run          an Indexed Job (completionMode: Indexed) of N
+                        completions: pod I runs winnow run --tasks N with
+                        JOB_COMPLETION_INDEX = I, the spec mounted at
+                        /etc/winnow/spec.yaml; backoffLimitPerIndex retries
+                        a failed index alone, and a retried task resumes
+  Job NAME-stats        one pod: winnow stats OUT, which checks every task
+                        and merges them; apply it once NAME-run completed:
+                        kubectl wait --for=condition=complete job/NAME-run
+
+The arguments after -- are winnow's, as on a laptop; OUT and the inputs must
+be on a volume every pod mounts (--claim NAME --mount PATH mounts a
+PersistentVolumeClaim). The image runs winnow as its entrypoint (see
+Dockerfile).`,
+		Example: `  winnow k8s manifests --tasks 16 --image ghcr.io/acme/winnow:0.1 --claim crawl --mount /data \
+    -- run --out /data/out /data/crawl | kubectl apply -f -
+  kubectl wait --for=condition=complete --timeout=24h job/winnow-run
+  kubectl apply -f <(winnow k8s manifests ... | yq 'select(.metadata.name == "winnow-stats")')`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runK8sManifests(o, cmd.Flags().Changed("preset"), args, os.Stdout)
+		},
+	}
+	f := m.Flags()
+	f.StringVar(&o.name, "name", "winnow", "name prefix of the objects")
+	f.StringVar(&o.namespace, "namespace", "", "namespace of the objects (default: kubectl's)")
+	f.StringVar(&o.image, "image", "", "container image whose entrypoint is winnow (required)")
+	f.IntVar(&o.tasks, "tasks", 0, "tasks, one pod each (required)")
+	f.IntVar(&o.parallelism, "parallelism", 0, "pods at once (default: every task)")
+	f.IntVar(&o.backoff, "backoff-limit-per-index", 3, "retries of one failed task")
+	f.StringVar(&o.config, "config", "", "the pipeline as a spec file (see winnow presets)")
+	f.StringVar(&o.preset, "preset", "fineweb", "the pipeline when there is no --config")
+	f.StringVar(&o.cpu, "cpu", "2", "CPU request and limit of a pod")
+	f.StringVar(&o.memory, "memory", "4Gi", "memory request and limit of a pod")
+	f.StringVar(&o.claim, "claim", "", "a PersistentVolumeClaim every pod mounts at --mount")
+	f.StringVar(&o.mount, "mount", "/data", "where --claim is mounted")
+	c.AddCommand(m)
+	return c
+}
+
+// specMount is where the pods find the pipeline's spec.
+const specMount = "/etc/winnow"
+
+func runK8sManifests(o k8sOpts, presetSet bool, args []string, w io.Writer) error {
+	if o.image == "" || o.tasks < 1 {
+		return usagef("k8s manifests needs --image and --tasks N (N >= 1)")
+	}
+	if len(args) == 0 || args[0] != "run" {
+		return usagef("give winnow's run command after --: winnow k8s manifests ... -- run --out OUT INPUT...")
+	}
+	out := ""
+	for i, a := range args {
+		switch a {
+		case "--preset", "--filters", "--config", "--tasks", "--task":
+			return usagef("%s belongs to k8s manifests, not to the run after --", a)
+		case "--out", "-o":
+			if i+1 < len(args) {
+				out = args[i+1]
+			}
+		}
+		if len(a) > 6 && a[:6] == "--out=" {
+			out = a[6:]
+		}
+	}
+	if out == "" {
+		return usagef("the run after -- needs --out OUT (on a volume every pod mounts)")
+	}
+	sp, err := resolveSpec(specSource{config: o.config, preset: o.preset, presetSet: presetSet && o.config != "", changed: func(string) bool { return false }}, stageOpts{})
+	if err != nil {
+		return err
+	}
+	par := o.parallelism
+	if par <= 0 || par > o.tasks {
+		par = o.tasks
+	}
+	meta := func(name string) map[string]any {
+		m := map[string]any{"name": name, "labels": map[string]string{"app.kubernetes.io/name": "winnow", "app.kubernetes.io/instance": o.name}}
+		if o.namespace != "" {
+			m["namespace"] = o.namespace
+		}
+		return m
+	}
+	mounts := []map[string]any{{"name": "spec", "mountPath": specMount, "readOnly": true}}
+	volumes := []map[string]any{{"name": "spec", "configMap": map[string]any{"name": o.name + "-spec"}}}
+	if o.claim != "" {
+		mounts = append(mounts, map[string]any{"name": "data", "mountPath": o.mount})
+		volumes = append(volumes, map[string]any{"name": "data", "persistentVolumeClaim": map[string]any{"claimName": o.claim}})
+	}
+	pod := func(args []string) map[string]any {
+		res := map[string]string{"cpu": o.cpu, "memory": o.memory}
+		return map[string]any{
+			"metadata": map[string]any{"labels": map[string]string{"app.kubernetes.io/name": "winnow", "app.kubernetes.io/instance": o.name}},
+			"spec": map[string]any{
+				"restartPolicy": "Never",
+				"containers": []map[string]any{{
+					"name": "winnow", "image": o.image, "args": args,
+					"resources":    map[string]any{"requests": res, "limits": res},
+					"volumeMounts": mounts,
+				}},
+				"volumes": volumes,
+			},
+		}
+	}
+	runArgs := append([]string{"run", "--tasks", strconv.Itoa(o.tasks), "--config", specMount + "/spec.yaml"}, args[1:]...)
+	docs := []map[string]any{
+		{"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta(o.name + "-spec"),
+			"data": map[string]string{"spec.yaml": string(sp.Canonical())}},
+		{"apiVersion": "batch/v1", "kind": "Job", "metadata": meta(o.name + "-run"),
+			"spec": map[string]any{
+				"completionMode": "Indexed", "completions": o.tasks, "parallelism": par,
+				"backoffLimitPerIndex": o.backoff, "template": pod(runArgs),
+			}},
+		{"apiVersion": "batch/v1", "kind": "Job", "metadata": meta(o.name + "-stats"),
+			"spec": map[string]any{"completions": 1, "backoffLimit": o.backoff, "template": pod([]string{"stats", out})}},
+	}
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "# winnow %s: %d tasks of winnow %v\n", version, o.tasks, args)
+	for i, d := range docs {
+		y, err := yaml.Marshal(d)
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			b.WriteString("---\n")
+		}
+		b.Write(y)
+	}
+	_, err = w.Write(b.Bytes())
+	return err
+}
