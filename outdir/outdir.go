@@ -79,7 +79,7 @@ func Layout() []string { return append([]string(nil), layout...) }
 
 var layout = []string{
 	ManifestName, LockName, "kept", "removed", "rejected", "stats", "stats.json", "spec.yaml",
-	"dedup", ".chain", ".dedup", ".convert", "tasks", "clusters.jsonl", "report.html",
+	"dedup", ".chain", ".dedup", ".convert", "tasks", "slurm", "clusters.jsonl", "report.html",
 }
 
 // Input is one input of a run as the manifest records it.

@@ -129,7 +129,7 @@ Quick start:
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newRunCmd(), newScoreCmd(), newPresetsCmd(), newServeCmd(), newReportCmd(), newStatsCmd(), newK8sCmd())
+	root.AddCommand(newRunCmd(), newScoreCmd(), newPresetsCmd(), newServeCmd(), newReportCmd(), newStatsCmd(), newK8sCmd(), newSlurmCmd())
 	root.AddCommand(newTrainCmd())
 	root.AddCommand(newDedupCmd())
 	root.Version = version
