@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/winnowhq/winnow/doc"
 	"github.com/winnowhq/winnow/format/parquet"
@@ -15,20 +14,16 @@ import (
 // batches of JSON lines that read makes of JSONL, so that workers,
 // counting and output are shared. An entry's line number is the row's
 // number (1-based).
-func (r *runner) readParquet(ctx context.Context, in Input, f *os.File, queue chan<- *batch) error {
-	st, err := f.Stat()
-	if err != nil {
-		return fmt.Errorf("read %s: %w", in.Path, err)
-	}
+func (r *runner) readParquet(ctx context.Context, in Input, f io.ReaderAt, size int64, queue chan<- *batch) error {
 	name := in.Rel
 	if name == "" {
 		name = in.Name
 	}
-	pr, err := parquet.NewReader(f, st.Size(), name)
+	pr, err := parquet.NewReader(f, size, name)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", in.Path, err)
 	}
-	r.cfg.Progress.RawBytes.Add(st.Size())
+	r.cfg.Progress.RawBytes.Add(size)
 	q := r.newBatcher(&in, queue)
 	var d doc.Doc
 	var n int64

@@ -72,6 +72,17 @@ type Input struct {
 	// Files are the files of a FormatPages input (Path then only names
 	// the group).
 	Files []File
+	// Open, when set, opens the input instead of os.Open(Path): an object
+	// in S3-compatible storage, say. The Source must read from the start
+	// and at offsets (Parquet); Size must then be its size.
+	Open func(ctx context.Context) (Source, error)
+}
+
+// Source is an opened input.
+type Source interface {
+	io.Reader
+	io.ReaderAt
+	io.Closer
 }
 
 // Input formats.
@@ -120,6 +131,11 @@ type Config struct {
 	Workers     int
 	OutDir      string
 	Compression format.Compression
+	// Committed, when set, is called with the files of each input once
+	// they are complete in OutDir, its stats/<name>.json marker last: a
+	// copy to object storage, say. An error fails the input and removes
+	// its marker.
+	Committed func(ctx context.Context, files []string) error
 	// OutputFormat of kept/ and removed/: FormatJSONL (default) or
 	// FormatParquet. rejected/ is always JSONL.
 	OutputFormat string
@@ -413,18 +429,30 @@ func (r *runner) file(ctx context.Context, in Input) (*FileStats, error) {
 	}
 
 	var src io.Reader
-	var file *os.File
+	var file Source
+	var fileSize int64
 	if in.Format == FormatPages {
 		// Each file is opened by readWhole.
 	} else if in.Path == "-" {
 		src = cfg.Stdin
+	} else if in.Open != nil {
+		f, err := in.Open(ctx)
+		if err != nil {
+			return unreadable(fmt.Errorf("open input: %w", err))
+		}
+		defer f.Close()
+		src, file, fileSize = f, f, in.Size
 	} else {
 		f, err := os.Open(in.Path)
 		if err != nil {
 			return unreadable(fmt.Errorf("open input: %w", err))
 		}
 		defer f.Close()
-		src, file = f, f
+		st, err := f.Stat()
+		if err != nil {
+			return unreadable(fmt.Errorf("open input: %w", err))
+		}
+		src, file, fileSize = f, f, st.Size()
 	}
 	src = &countingReader{r: src, n: &cfg.Progress.RawBytes}
 	var read func(ctx context.Context, queue chan<- *batch) error
@@ -433,7 +461,9 @@ func (r *runner) file(ctx context.Context, in Input) (*FileStats, error) {
 		if file == nil {
 			return unreadable(fmt.Errorf("read %s: Parquet needs a file, not a stream", in.Path))
 		}
-		read = func(ctx context.Context, queue chan<- *batch) error { return r.readParquet(ctx, in, file, queue) }
+		read = func(ctx context.Context, queue chan<- *batch) error {
+			return r.readParquet(ctx, in, file, fileSize, queue)
+		}
 	case FormatWARC:
 		// The WARC reader decompresses by itself, record by record, to
 		// know each record's offset in the file.
@@ -520,6 +550,16 @@ func (r *runner) file(ctx context.Context, in Input) (*FileStats, error) {
 	}
 	if err := writeJSON(marker, fs); err != nil {
 		return nil, fmt.Errorf("write %s: %w", marker, err)
+	}
+	if cfg.Committed != nil {
+		files := []string{out.kept.final, out.removed.final}
+		if _, err := os.Stat(out.rejected.final); err == nil {
+			files = append(files, out.rejected.final)
+		}
+		if err := cfg.Committed(ctx, append(files, marker)); err != nil {
+			os.Remove(marker) // not done where it matters: a rerun does it again
+			return nil, err
+		}
 	}
 	return fs, readErr
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"io/fs"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/winnowhq/winnow/format"
 	"github.com/winnowhq/winnow/pipeline"
+	"github.com/winnowhq/winnow/store"
 )
 
 // jsonlExts are the names picked up when walking a directory. Files named
@@ -73,6 +75,18 @@ func expandInputs(args []string, out string) ([]pipeline.Input, []pipeline.Skipp
 		if arg == "-" {
 			if err := add(pipeline.Input{Path: "-", Name: "stdin", Size: -1}); err != nil {
 				return nil, nil, err
+			}
+			continue
+		}
+		if store.IsURL(arg) {
+			found, err := s3Inputs(context.Background(), arg, skip)
+			if err != nil {
+				return nil, nil, err
+			}
+			for _, in := range found {
+				if err := add(in); err != nil {
+					return nil, nil, err
+				}
 			}
 			continue
 		}

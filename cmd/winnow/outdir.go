@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/winnowhq/winnow/outdir"
 	"github.com/winnowhq/winnow/pipeline"
+	"github.com/winnowhq/winnow/store"
 )
 
 // ownOpts are the flags that say what to do with an output directory that
@@ -82,7 +83,7 @@ func claimOut(out, config string, inputs []pipeline.Input, own ownOpts, stderr i
 
 func manifestInput(in pipeline.Input) outdir.Input {
 	m := outdir.Input{Path: in.Path, Name: in.Name, Size: in.Size, Rel: in.Rel, Format: in.Format}
-	if in.Path != "-" {
+	if in.Path != "-" && !store.IsURL(in.Path) {
 		if abs, err := filepath.Abs(in.Path); err == nil {
 			m.Path = abs
 		}

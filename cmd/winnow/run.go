@@ -18,6 +18,7 @@ import (
 	"github.com/winnowhq/winnow/outdir"
 	"github.com/winnowhq/winnow/pipeline"
 	"github.com/winnowhq/winnow/spec"
+	"github.com/winnowhq/winnow/store"
 	"golang.org/x/term"
 )
 
@@ -173,6 +174,18 @@ func runRun(ctx context.Context, o runOpts, stdout, stderr io.Writer) error {
 	if err := resolveTasks(&o.task, o.changed, osGetenv); err != nil {
 		return err
 	}
+	// An output in object storage: the run writes to a staging directory
+	// made from the bucket's state, and uploads as inputs complete.
+	var remote *s3Out
+	if store.IsURL(o.out) {
+		if o.dedup != "none" || o.task.tasks > 1 || o.report {
+			return usagef("--out %s: --dedup, --tasks and --report need a local or shared-file-system output for now", o.out)
+		}
+		if remote, err = newS3Out(ctx, o.out); err != nil {
+			return err
+		}
+		o.out = remote.staging
+	}
 	inputs, skipped, err := expandInputs(o.inputs, o.out)
 	if err != nil {
 		return err
@@ -218,6 +231,9 @@ func runRun(ctx context.Context, o runOpts, stdout, stderr io.Writer) error {
 	if o.task.tasks > 1 {
 		cfg.Fingerprint += fmt.Sprintf("; tasks=%d", o.task.tasks)
 	}
+	if remote != nil {
+		cfg.Committed = remote.put
+	}
 	dir, all, err := claimOut(o.out, cfg.Fingerprint, inputs, o.own, stderr)
 	if err != nil {
 		return err
@@ -228,6 +244,13 @@ func runRun(ctx context.Context, o runOpts, stdout, stderr io.Writer) error {
 	// DIR/spec.yaml runs the same pipeline again.
 	if err := outdir.WriteFile(filepath.Join(o.out, "spec.yaml"), append([]byte("# winnow "+version+": the pipeline of this run (winnow run --config).\n"), sp.Canonical()...)); err != nil {
 		return err
+	}
+	// In object storage, the manifest goes up first: it says which run the
+	// prefix holds, for a rerun to resume (or refuse) from the bucket.
+	if remote != nil {
+		if err := remote.put(ctx, []string{filepath.Join(o.out, outdir.ManifestName), filepath.Join(o.out, "spec.yaml")}); err != nil {
+			return err
+		}
 	}
 	var stopProgress func()
 	if !o.quiet {
@@ -258,6 +281,16 @@ func runRun(ctx context.Context, o runOpts, stdout, stderr io.Writer) error {
 		if stats != nil {
 			printSummary(stdout, stats, o.out, time.Since(start))
 		}
+	}
+	if remote != nil {
+		var de *pipeline.DamagedError
+		if err == nil || errors.As(err, &de) {
+			if ferr := remote.finish(ctx); ferr != nil {
+				return errors.Join(err, ferr)
+			}
+			fmt.Fprintf(stdout, "uploaded to %s\n", remote.url)
+		}
+		return err
 	}
 	return reportAfter(o.report, o.out, err, stdout)
 }

@@ -1,0 +1,171 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/winnowhq/winnow/store"
+)
+
+// startS3 starts a real S3 server for the test: versitygw with its POSIX
+// backend in a temporary directory (go install
+// github.com/versity/versitygw/cmd/versitygw@v1.8.0; .ci/run does, and sets
+// WINNOW_REQUIRE_S3). It returns the environment that points winnow at it
+// and the backend's root, where bucket b's object k is the file b/k.
+func startS3(t *testing.T) ([]string, string) {
+	t.Helper()
+	bin, err := exec.LookPath("versitygw")
+	if err != nil {
+		home, _ := os.UserHomeDir()
+		gopath := os.Getenv("GOPATH")
+		if gopath == "" {
+			gopath = filepath.Join(home, "go")
+		}
+		bin = filepath.Join(gopath, "bin", "versitygw")
+		if _, err := os.Stat(bin); err != nil {
+			if os.Getenv("WINNOW_REQUIRE_S3") != "" {
+				t.Fatal("no versitygw (go install github.com/versity/versitygw/cmd/versitygw@v1.8.0)")
+			}
+			t.Skip("no versitygw")
+		}
+	}
+	root := t.TempDir()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	cmd := exec.Command(bin, "--access", "winnowtest", "--secret", "winnowtestsecret", "--port", addr, "posix", root)
+	var logs bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	env := []string{"AWS_ACCESS_KEY_ID=winnowtest", "AWS_SECRET_ACCESS_KEY=winnowtestsecret", "AWS_ENDPOINT_URL=http://" + addr, "AWS_REGION=us-east-1"}
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		if c, err := net.Dial("tcp", addr); err == nil {
+			c.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("versitygw did not start: %s", logs.String())
+		}
+	}
+	return append(os.Environ(), env...), root
+}
+
+// TestS3 reads inputs from and writes a run to a real S3 server: JSONL,
+// Parquet (read at offsets) and WARC objects, streamed; the output is the
+// run on a local disk, byte for byte; a run killed part-way resumes from
+// what the bucket holds, with nothing lost or twice; a large output is a
+// multipart upload.
+func TestS3(t *testing.T) {
+	env, root := startS3(t)
+	ctx := context.Background()
+	c, err := store.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.MakeBucket(ctx, "crawl"); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in")
+	os.MkdirAll(in, 0o755)
+	lines := strings.Split(strings.TrimSpace(string(gunzipFile(t, sample))), "\n")
+	for i, n := range []int{200, 150, 100} {
+		os.WriteFile(filepath.Join(in, fmt.Sprintf("part-%d.jsonl", i)), []byte(strings.Join(lines[:n], "\n")+"\n"), 0o644)
+		lines = lines[n:]
+	}
+	conv := filepath.Join(dir, "conv")
+	os.WriteFile(filepath.Join(dir, "rest.jsonl"), []byte(strings.Join(lines, "\n")+"\n"), 0o644)
+	if r := winnow(t, nil, "run", "-q", "--filters", "none", "--output-format", "parquet", "--out", conv, filepath.Join(dir, "rest.jsonl")); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	b, _ := os.ReadFile(filepath.Join(conv, "kept", "rest.parquet"))
+	os.WriteFile(filepath.Join(in, "rest.parquet"), b, 0o644)
+	b, _ = os.ReadFile("../../format/warc/testdata/dolma-sample-0000.warc.gz")
+	os.WriteFile(filepath.Join(in, "crawl.warc.gz"), b, 0o644)
+	files, _ := filepath.Glob(filepath.Join(in, "*"))
+	for _, f := range files {
+		if err := c.Put(ctx, "crawl", "in/"+filepath.Base(f), f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	local := filepath.Join(dir, "local")
+	if r := winnow(t, nil, "run", "-q", "--preset", "fineweb-quality", "--out", local, in); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	run := func(extra ...string) *exec.Cmd {
+		cmd := exec.Command(winnowBin, "run", "-q", "--workers", "2", "--preset", "fineweb-quality", "--out", "s3://crawl/out", "s3://crawl/in/")
+		cmd.Env = append(env, extra...)
+		return cmd
+	}
+	// Killed part-way: some inputs are in the bucket, others not.
+	cmd := run("WINNOW_FAULT=gopher_quality_v1:400")
+	err = cmd.Run()
+	mustBeKilled(t, cmd, err, "gopher_quality_v1:400")
+	if _, err := os.Stat(filepath.Join(root, "crawl", "out", "stats.json")); err == nil {
+		t.Fatal("a killed run wrote stats.json")
+	}
+	// Again: it resumes from the bucket.
+	if out, err := run().CombinedOutput(); err != nil {
+		t.Fatalf("rerun: %v\n%s", err, out)
+	}
+	a, s := readStats(t, local), readStats(t, filepath.Join(root, "crawl", "out"))
+	if a.In != s.In || a.Kept != s.Kept || a.Removed != s.Removed || a.Rejected != s.Rejected {
+		t.Errorf("S3 run %+v, local %+v", s, a)
+	}
+	resumed := 0
+	for _, f := range s.Files {
+		if f.Resumed {
+			resumed++
+		}
+	}
+	if resumed == 0 || resumed == len(s.Files) {
+		t.Errorf("%d of %d inputs resumed after the kill", resumed, len(s.Files))
+	}
+	for _, sub := range []string{"kept", "removed"} {
+		locals, _ := filepath.Glob(filepath.Join(local, sub, "*"))
+		if len(locals) != 5 {
+			t.Fatalf("%d local %s files", len(locals), sub)
+		}
+		for _, f := range locals {
+			x, _ := os.ReadFile(f)
+			y, err := os.ReadFile(filepath.Join(root, "crawl", "out", sub, filepath.Base(f)))
+			if err != nil || !bytes.Equal(x, y) {
+				t.Errorf("s3://crawl/out/%s/%s differs from the local run's: %v", sub, filepath.Base(f), err)
+			}
+		}
+	}
+	// A large output (over one 16 MiB part) goes up as a multipart upload.
+	big := filepath.Join(dir, "big.jsonl")
+	all := gunzipFile(t, sample)
+	os.WriteFile(big, bytes.Repeat(all, 20), 0o644)
+	if err := c.Put(ctx, "crawl", "big/big.jsonl", big); err != nil {
+		t.Fatal(err)
+	}
+	cmd = exec.Command(winnowBin, "run", "-q", "--filters", "none", "--compression", "none", "--out", "s3://crawl/bigout", "s3://crawl/big/")
+	cmd.Env = env
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("big run: %v\n%s", err, out)
+	}
+	st, err := os.Stat(filepath.Join(root, "crawl", "bigout", "kept", "big.jsonl"))
+	if err != nil || st.Size() < 16<<20 {
+		t.Errorf("big output: %v (%d bytes)", err, st.Size())
+	}
+}
