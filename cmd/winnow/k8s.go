@@ -74,25 +74,9 @@ func runK8sManifests(o k8sOpts, presetSet bool, args []string, w io.Writer) erro
 	if o.image == "" || o.tasks < 1 {
 		return usagef("k8s manifests needs --image and --tasks N (N >= 1)")
 	}
-	if len(args) == 0 || args[0] != "run" {
-		return usagef("give winnow's run command after --: winnow k8s manifests ... -- run --out OUT INPUT...")
-	}
-	out := ""
-	for i, a := range args {
-		switch a {
-		case "--preset", "--filters", "--config", "--tasks", "--task":
-			return usagef("%s belongs to k8s manifests, not to the run after --", a)
-		case "--out", "-o":
-			if i+1 < len(args) {
-				out = args[i+1]
-			}
-		}
-		if len(a) > 6 && a[:6] == "--out=" {
-			out = a[6:]
-		}
-	}
-	if out == "" {
-		return usagef("the run after -- needs --out OUT (on a volume every pod mounts)")
+	out, err := runOut(args)
+	if err != nil {
+		return err
 	}
 	sp, err := resolveSpec(specSource{config: o.config, preset: o.preset, presetSet: presetSet && o.config != "", changed: func(string) bool { return false }}, stageOpts{})
 	if err != nil {

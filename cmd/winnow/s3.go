@@ -30,17 +30,27 @@ func s3() (*store.Client, error) {
 	return storeClient, storeErr
 }
 
+// s3At returns the client and the bucket and prefix of url; a bad URL or
+// configuration is a usage error.
+func s3At(url string) (*store.Client, string, string, error) {
+	c, err := s3()
+	if err != nil {
+		return nil, "", "", usageError{err}
+	}
+	bucket, prefix, err := store.Parse(url)
+	if err != nil {
+		return nil, "", "", usageError{err}
+	}
+	return c, bucket, prefix, nil
+}
+
 // s3Inputs lists the inputs under s3://bucket/prefix: every object whose
 // name winnow reads (as a directory's files are walked), streamed when
 // read. An object that is the prefix itself is one input.
 func s3Inputs(ctx context.Context, url string, skip func(path, why string)) ([]pipeline.Input, error) {
-	c, err := s3()
+	c, bucket, prefix, err := s3At(url)
 	if err != nil {
-		return nil, usageError{err}
-	}
-	bucket, prefix, err := store.Parse(url)
-	if err != nil {
-		return nil, usageError{err}
+		return nil, err
 	}
 	objs, err := c.List(ctx, bucket, prefix)
 	if err != nil {
@@ -89,13 +99,9 @@ type s3Out struct {
 
 // newS3Out prepares the staging directory for url from the bucket's state.
 func newS3Out(ctx context.Context, url string) (*s3Out, error) {
-	c, err := s3()
+	c, bucket, prefix, err := s3At(url)
 	if err != nil {
-		return nil, usageError{err}
-	}
-	bucket, prefix, err := store.Parse(url)
-	if err != nil {
-		return nil, usageError{err}
+		return nil, err
 	}
 	prefix = strings.TrimSuffix(prefix, "/")
 	sum := sha1.Sum([]byte(c.Endpoint + " " + url))
