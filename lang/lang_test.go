@@ -158,3 +158,31 @@ func BenchmarkLang(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N*len(texts))/b.Elapsed().Seconds(), "docs/s")
 }
+
+// TestMaxBytes: identifying from a prefix gives the prefix's answer, cut
+// at a space, and 0 reads everything.
+func TestMaxBytes(t *testing.T) {
+	en := strings.Repeat("The committee will meet again next week to discuss the budget. ", 40)
+	de := strings.Repeat("Der Ausschuss wird sich nächste Woche erneut treffen, um den Haushalt zu besprechen. ", 200)
+	whole, err := New(Config{Languages: []string{"en"}, Threshold: 0.65})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prefix, err := New(Config{Languages: []string{"en"}, Threshold: 0.65, MaxBytes: 2048})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := en + de // English first, mostly German
+	if r := whole.Identify(text); r.Language != "de" {
+		t.Errorf("whole text: %s", r.Language)
+	}
+	if r := prefix.Identify(text); r.Language != "en" {
+		t.Errorf("first 2 KB: %s", r.Language)
+	}
+	if a, b := whole.Identify(en[:1000]), prefix.Identify(en[:1000]); a.Language != b.Language || a.Score != b.Score {
+		t.Errorf("a text under the limit: %+v vs %+v", a, b)
+	}
+	if err := (Config{MaxBytes: -1}).Validate(); err == nil {
+		t.Error("negative MaxBytes accepted")
+	}
+}
