@@ -75,7 +75,6 @@ type Server struct {
 
 // chain is a built pipeline for /v1/filter.
 type chain struct {
-	name   string
 	stages []spec.Built
 }
 
@@ -374,7 +373,7 @@ func (s *Server) chain(preset string) (*chain, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &chain{name: preset, stages: built}
+	c := &chain{stages: built}
 	s.chains[preset] = c
 	return c, nil
 }

@@ -16,7 +16,7 @@ import (
 type familyTexts struct {
 	mu    sync.Mutex
 	fams  []report.Family
-	want  map[string][]int // id -> families (index) it is in
+	want  map[string]bool // ids of the members wanted
 	texts map[string]string
 }
 
@@ -31,11 +31,11 @@ func newFamilyTexts(out string) *familyTexts {
 	if err != nil || len(fams) == 0 {
 		return nil
 	}
-	ft := &familyTexts{fams: fams, want: map[string][]int{}, texts: map[string]string{}}
-	for i, fm := range fams {
-		ft.want[fm.Kept] = append(ft.want[fm.Kept], i)
+	ft := &familyTexts{fams: fams, want: map[string]bool{}, texts: map[string]string{}}
+	for _, fm := range fams {
+		ft.want[fm.Kept] = true
 		if fm.Other != "" {
-			ft.want[fm.Other] = append(ft.want[fm.Other], i)
+			ft.want[fm.Other] = true
 		}
 	}
 	return ft
@@ -43,7 +43,7 @@ func newFamilyTexts(out string) *familyTexts {
 
 // seen records d's text when it is a wanted member (the first 4,000 bytes).
 func (ft *familyTexts) seen(d *doc.Doc) {
-	if _, ok := ft.want[d.ID]; !ok {
+	if !ft.want[d.ID] {
 		return
 	}
 	t := d.Text

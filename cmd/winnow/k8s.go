@@ -78,7 +78,7 @@ func runK8sManifests(o k8sOpts, presetSet bool, args []string, w io.Writer) erro
 	if err != nil {
 		return err
 	}
-	sp, err := resolveSpec(specSource{config: o.config, preset: o.preset, presetSet: presetSet && o.config != "", changed: func(string) bool { return false }}, stageOpts{})
+	sp, err := namedSpec(o.config, o.preset, presetSet)
 	if err != nil {
 		return err
 	}

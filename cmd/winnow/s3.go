@@ -68,12 +68,9 @@ func s3Inputs(ctx context.Context, url string, skip func(path, why string)) ([]p
 			continue
 		}
 		f := inputFormat(base)
-		if f == "" || f == pipeline.FormatHTML || f == pipeline.FormatText {
-			// Pages are grouped from local directories only.
-			if f == "" {
-				skip("s3://"+bucket+"/"+o.Key, "not a name winnow reads")
-				continue
-			}
+		if f == "" {
+			skip("s3://"+bucket+"/"+o.Key, "not a name winnow reads")
+			continue
 		}
 		key := o.Key
 		ins = append(ins, pipeline.Input{

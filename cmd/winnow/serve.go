@@ -78,7 +78,7 @@ func runServe(ctx context.Context, o serveOpts, stderr io.Writer) error {
 	if o.maxDocs < 1 || o.maxInFlight < 1 || o.timeout <= 0 {
 		return usagef("--max-docs, --max-in-flight and --timeout must be positive")
 	}
-	sp, err := resolveSpec(specSource{config: o.config, preset: o.preset, changed: func(string) bool { return false }}, stageOpts{})
+	sp, err := namedSpec(o.config, o.preset, false)
 	if err != nil {
 		return err
 	}

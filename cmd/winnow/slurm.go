@@ -100,7 +100,7 @@ func runSlurmSubmit(o slurmOpts, presetSet bool, args []string, w io.Writer) err
 	if err != nil {
 		return err
 	}
-	sp, err := resolveSpec(specSource{config: o.config, preset: o.preset, presetSet: presetSet && o.config != "", changed: func(string) bool { return false }}, stageOpts{})
+	sp, err := namedSpec(o.config, o.preset, presetSet)
 	if err != nil {
 		return err
 	}

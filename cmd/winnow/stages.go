@@ -110,6 +110,12 @@ func resolveSpec(src specSource, o stageOpts) (*spec.Spec, error) {
 	return s, nil
 }
 
+// namedSpec is the spec of a command that takes --config FILE or --preset
+// and no stage flags (serve, k8s manifests, slurm submit).
+func namedSpec(config, preset string, presetSet bool) (*spec.Spec, error) {
+	return resolveSpec(specSource{config: config, preset: preset, presetSet: presetSet && config != "", changed: func(string) bool { return false }}, stageOpts{})
+}
+
 func presetHelp() string {
 	var b strings.Builder
 	for _, name := range spec.PresetNames() {
