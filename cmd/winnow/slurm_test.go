@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/rand"
 	"fmt"
 	"net"
 	"os"
@@ -12,8 +13,8 @@ import (
 	"time"
 )
 
-// startSlurm starts a real single-node Slurm cluster for the test: munged
-// (if not running), slurmctld and slurmd as root, with their own
+// startSlurm starts a real single-node Slurm cluster for the test: a
+// private munged, slurmctld and slurmd as root, with their own
 // configuration, state and ports in a temporary directory. It returns the
 // environment that points sbatch and friends at it. Without root or the
 // Debian packages (slurm-wlm, munge) the test is skipped, unless
@@ -39,13 +40,8 @@ func startSlurm(t *testing.T) []string {
 		}
 		bins[b] = p
 	}
-	if _, err := os.Stat("/run/munge/munge.socket.2"); err != nil {
-		os.MkdirAll("/run/munge", 0o755)
-		if b, err := exec.Command(bins["munged"], "--force").CombinedOutput(); err != nil {
-			t.Fatalf("munged: %v %s", err, b)
-		}
-	}
 	dir := t.TempDir()
+	socket := startMunge(t, bins["munged"], filepath.Join(dir, "munge"))
 	host, _ := os.Hostname()
 	host, _, _ = strings.Cut(host, ".")
 	port := func() int {
@@ -65,6 +61,7 @@ SlurmctldHost=%[1]s
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
+AuthInfo=socket=%[6]s
 StateSaveLocation=%[2]s/state
 SlurmdSpoolDir=%[2]s/spool
 SlurmctldPidFile=%[2]s/slurmctld.pid
@@ -84,7 +81,7 @@ ReturnToService=2
 SchedulerType=sched/builtin
 NodeName=%[1]s CPUs=%[5]d RealMemory=1000 State=UNKNOWN
 PartitionName=debug Nodes=%[1]s Default=YES MaxTime=INFINITE State=UP
-`, host, dir, port(), port(), runtime.NumCPU())), 0o644)
+`, host, dir, port(), port(), runtime.NumCPU(), socket)), 0o644)
 	env := append(os.Environ(), "SLURM_CONF="+conf)
 	for _, d := range []string{"slurmctld", "slurmd"} {
 		args := []string{"-D"}
@@ -111,6 +108,64 @@ PartitionName=debug Nodes=%[1]s Default=YES MaxTime=INFINITE State=UP
 		}
 	}
 	return env
+}
+
+// startMunge starts a private munged for the test's cluster: its own key,
+// socket, pid, seed and log files under dir, so that neither a machine's
+// munged nor a stale /run/munge socket left by one (a restored machine
+// image has one, with no daemon behind it) can break the cluster. It
+// returns the socket's path, which slurm.conf names in AuthInfo.
+func startMunge(t *testing.T, munged, dir string) string {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	key := filepath.Join(dir, "munge.key")
+	if err := os.WriteFile(key, randomBytes(t, 128), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	socket := filepath.Join(dir, "munge.socket")
+	cmd := exec.Command(munged, "--foreground", "--force",
+		"--socket="+socket, "--key-file="+key,
+		"--pid-file="+filepath.Join(dir, "munged.pid"),
+		"--seed-file="+filepath.Join(dir, "munged.seed"),
+		"--log-file="+filepath.Join(dir, "munged.log"))
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("munged: %v", err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		<-exited
+	})
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		select {
+		case err := <-exited:
+			exited <- err
+			log, _ := os.ReadFile(filepath.Join(dir, "munged.log"))
+			t.Fatalf("munged exited: %v\n%s%s", err, out.String(), log)
+		default:
+		}
+		if c, err := net.Dial("unix", socket); err == nil {
+			c.Close()
+			return socket
+		}
+		if time.Now().After(deadline) {
+			log, _ := os.ReadFile(filepath.Join(dir, "munged.log"))
+			t.Fatalf("munged is not listening on %s\n%s%s", socket, out.String(), log)
+		}
+	}
+}
+
+func randomBytes(t *testing.T, n int) []byte {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // waitJobs waits until Slurm runs none of the test's jobs.
