@@ -22,8 +22,10 @@
 // Config.MaxDocs documents (default 1000) with 413; a request running past
 // Config.Timeout (default 30 s, checked between documents) ends with 503.
 // At most Config.MaxInFlight requests (default twice the CPUs) are scored
-// at once; one more is answered 503 with Retry-After at once rather than
-// queued. Bad input is a 400 with a JSON body naming what is wrong and
+// at once. Beyond that, up to Config.MaxQueued more (default 4 ×
+// MaxInFlight) wait for a slot, each at most Config.QueueWait (default
+// 1 s): a burst is smoothed, not refused. A request that finds the queue
+// full, or waits past QueueWait, is answered 503 with Retry-After. Bad input is a 400 with a JSON body naming what is wrong and
 // where: {"error": "want a string", "field": "[2].text"}. Every error body
 // is JSON: {"error": …, "field": …}.
 package server
@@ -62,15 +64,45 @@ type Config struct {
 	MaxDocs     int           // documents per request (default 1000)
 	Timeout     time.Duration // per request (default 30 s)
 	MaxInFlight int           // requests scored at once (default 2 × GOMAXPROCS)
+	MaxQueued   int           // requests waiting for a slot (default 4 × MaxInFlight; negative: none)
+	QueueWait   time.Duration // longest wait for a slot (default 1 s)
 }
 
 // Server is an http.Handler.
 type Server struct {
 	cfg     Config
 	sem     chan struct{}
+	queue   chan struct{}
 	metrics *metrics
 	mu      sync.Mutex
 	chains  map[string]*chain // by preset name; "" is cfg.Spec
+}
+
+// acquire takes a slot to score in: at once when one is free, else after
+// waiting in the queue (if it has room) for at most QueueWait. It reports
+// false when the request must be refused.
+func (s *Server) acquire(ctx context.Context) bool {
+	select {
+	case s.sem <- struct{}{}:
+		return true
+	default:
+	}
+	select {
+	case s.queue <- struct{}{}:
+		defer func() { <-s.queue }()
+	default:
+		return false // the queue is full
+	}
+	t := time.NewTimer(s.cfg.QueueWait)
+	defer t.Stop()
+	select {
+	case s.sem <- struct{}{}:
+		return true
+	case <-t.C:
+		return false
+	case <-ctx.Done():
+		return false
+	}
 }
 
 // chain is a built pipeline for /v1/filter.
@@ -95,7 +127,13 @@ func New(cfg Config) (*Server, error) {
 	if cfg.MaxInFlight <= 0 {
 		cfg.MaxInFlight = 2 * runtime.GOMAXPROCS(0)
 	}
-	s := &Server{cfg: cfg, sem: make(chan struct{}, cfg.MaxInFlight), metrics: newMetrics(), chains: map[string]*chain{}}
+	if cfg.MaxQueued == 0 {
+		cfg.MaxQueued = 4 * cfg.MaxInFlight
+	}
+	if cfg.QueueWait <= 0 {
+		cfg.QueueWait = time.Second
+	}
+	s := &Server{cfg: cfg, sem: make(chan struct{}, cfg.MaxInFlight), queue: make(chan struct{}, max(cfg.MaxQueued, 0)), metrics: newMetrics(), chains: map[string]*chain{}}
 	if cfg.Spec == nil {
 		sp, err := spec.Preset(spec.DefaultPreset)
 		if err != nil {
@@ -156,14 +194,12 @@ func (s *Server) route(w *recorder, r *http.Request, path string) {
 			writeError(w, http.StatusMethodNotAllowed, "use POST with a JSON body", "")
 			return
 		}
-		select {
-		case s.sem <- struct{}{}:
-			defer func() { <-s.sem }()
-		default:
+		if !s.acquire(r.Context()) {
 			w.Header().Set("Retry-After", "1")
-			writeError(w, http.StatusServiceUnavailable, fmt.Sprintf("busy: %d requests in flight; retry", s.cfg.MaxInFlight), "")
+			writeError(w, http.StatusServiceUnavailable, fmt.Sprintf("busy: %d requests in flight and %d waiting; retry", s.cfg.MaxInFlight, max(s.cfg.MaxQueued, 0)), "")
 			return
 		}
+		defer func() { <-s.sem }()
 		ctx, cancel := context.WithTimeout(r.Context(), s.cfg.Timeout)
 		defer cancel()
 		if path == "/v1/score" {

@@ -142,15 +142,31 @@ func TestBadRequests(t *testing.T) {
 	}
 }
 
-// TestBusy: beyond MaxInFlight, 503 with Retry-After at once.
+// TestBusy: beyond MaxInFlight a request waits in the queue, at most
+// QueueWait; past that, or with the queue full, 503 with Retry-After.
 func TestBusy(t *testing.T) {
-	s := newTestServer(t, Config{MaxInFlight: 1})
+	s := newTestServer(t, Config{MaxInFlight: 1, MaxQueued: 1, QueueWait: 50 * time.Millisecond})
 	s.sem <- struct{}{} // one request in flight
+	start := time.Now()
 	w := do(s, "POST", "/v1/score", []byte(`{"text":"a"}`))
 	if w.Code != 503 || w.Header().Get("Retry-After") == "" {
 		t.Errorf("busy: %d %v", w.Code, w.Header())
 	}
-	<-s.sem
+	if d := time.Since(start); d < 50*time.Millisecond {
+		t.Errorf("refused after %s, before QueueWait", d)
+	}
+	// The queue full: refused at once.
+	s.queue <- struct{}{}
+	if w := do(s, "POST", "/v1/score", []byte(`{"text":"a"}`)); w.Code != 503 {
+		t.Errorf("queue full: %d", w.Code)
+	}
+	<-s.queue
+	// A slot freed while waiting: served.
+	go func() { time.Sleep(10 * time.Millisecond); <-s.sem }()
+	s.cfg.QueueWait = 10 * time.Second
+	if w := do(s, "POST", "/v1/score", []byte(`{"text":"a"}`)); w.Code != 200 {
+		t.Errorf("after waiting: %d", w.Code)
+	}
 	if w := do(s, "POST", "/v1/score", []byte(`{"text":"a"}`)); w.Code != 200 {
 		t.Errorf("after: %d", w.Code)
 	}

@@ -20,8 +20,9 @@ import (
 
 type serveOpts struct {
 	addr, config, preset, maxBody string
-	timeout                       time.Duration
-	maxInFlight, maxDocs          int
+	timeout, queueWait            time.Duration
+	maxInFlight, maxQueued        int
+	maxDocs                       int
 	score                         scoreOpts
 }
 
@@ -45,8 +46,10 @@ requests in flight (up to 15 s) and exits 0.
   GET  /metrics     Prometheus text: requests, latencies, documents, verdicts
 
 Limits: a body over --max-body is refused with 413, more than --max-docs
-documents too; a request past --timeout ends with 503; beyond
---max-in-flight requests at once, 503 with Retry-After. Errors are JSON:
+documents too; a request past --timeout ends with 503. At most
+--max-in-flight requests are scored at once; up to --max-queued more wait
+for a slot, each at most --queue-wait; beyond that, 503 with Retry-After.
+Errors are JSON:
 {"error": "…", "field": "[2].text"}.`,
 		Example: `  winnow serve
   curl -s localhost:8080/v1/score -d '{"text": "My mother-in-law…"}'
@@ -63,7 +66,9 @@ documents too; a request past --timeout ends with 503; beyond
 	f.StringVar(&o.maxBody, "max-body", "4MiB", "largest request body; bytes, or with KiB, MiB, GiB")
 	f.IntVar(&o.maxDocs, "max-docs", 1000, "most documents in one request")
 	f.DurationVar(&o.timeout, "timeout", 30*time.Second, "longest a request may take")
-	f.IntVar(&o.maxInFlight, "max-in-flight", 2*runtime.NumCPU(), "requests scored at once; more get 503 with Retry-After")
+	f.IntVar(&o.maxInFlight, "max-in-flight", 2*runtime.NumCPU(), "requests scored at once; more wait in the queue")
+	f.IntVar(&o.maxQueued, "max-queued", 0, "requests waiting for a slot; more get 503 with Retry-After (0: 4 × --max-in-flight)")
+	f.DurationVar(&o.queueWait, "queue-wait", time.Second, "longest a request waits for a slot before 503 with Retry-After")
 	f.Float64Var(&o.score.slopThreshold, "slop-threshold", 0, "flag documents scoring at or above this (0: the model's calibrated threshold)")
 	f.StringVar(&o.score.detector, "detector", detect.Name, "detector version: slop_v2 or slop_v1")
 	o.score.languages = []string{"en"}
@@ -75,8 +80,11 @@ func runServe(ctx context.Context, o serveOpts, stderr io.Writer) error {
 	if err != nil {
 		return usagef("--max-body: %v", err)
 	}
-	if o.maxDocs < 1 || o.maxInFlight < 1 || o.timeout <= 0 {
-		return usagef("--max-docs, --max-in-flight and --timeout must be positive")
+	if o.maxDocs < 1 || o.maxInFlight < 1 || o.timeout <= 0 || o.queueWait <= 0 {
+		return usagef("--max-docs, --max-in-flight, --timeout and --queue-wait must be positive")
+	}
+	if o.maxQueued < 0 {
+		return usagef("--max-queued must be 0 (the default) or more")
 	}
 	sp, err := namedSpec(o.config, o.preset, false)
 	if err != nil {
@@ -86,7 +94,7 @@ func runServe(ctx context.Context, o serveOpts, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	srv, err := server.New(server.Config{Scorer: sc, Spec: sp, MaxBody: int64(maxBody), MaxDocs: o.maxDocs, Timeout: o.timeout, MaxInFlight: o.maxInFlight})
+	srv, err := server.New(server.Config{Scorer: sc, Spec: sp, MaxBody: int64(maxBody), MaxDocs: o.maxDocs, Timeout: o.timeout, MaxInFlight: o.maxInFlight, MaxQueued: o.maxQueued, QueueWait: o.queueWait})
 	if err != nil {
 		return err
 	}
