@@ -295,23 +295,28 @@ const (
 )
 
 // machineLogit returns the logit of the text model's P(machine), clamped
-// to ±8, and the probability.
-func machineLogit(tm *fasttext.Model, text string) (float64, float64) {
+// to ±8, and the probability; through margin when there is one (the same
+// probability up to rounding), else through Predict.
+func machineLogit(tm *fasttext.Model, margin *fasttext.Margin, text string) (float64, float64) {
 	buf := normBufs.Get().(*[]byte)
 	*buf = appendNormalized((*buf)[:0], text, nil)
 	// The model only reads the string during the call; the buffer is
 	// reused after it returns.
-	preds := tm.Predict(unsafe.String(unsafe.SliceData(*buf), len(*buf)), -1, 0)
-	normBufs.Put(buf)
+	in := unsafe.String(unsafe.SliceData(*buf), len(*buf))
 	p, found := 0.0, false
-	for _, pr := range preds {
-		if pr.Label == LabelMachine {
-			p, found = float64(pr.Prob), true
-			break
+	if margin != nil {
+		p, found = margin.Prob(in)
+	} else {
+		for _, pr := range tm.Predict(in, -1, 0) {
+			if pr.Label == LabelMachine {
+				p, found = float64(pr.Prob), true
+				break
+			}
 		}
 	}
+	normBufs.Put(buf)
 	if !found {
-		// Below fastText's 1e-5 floor, or an empty text: no evidence.
+		// No input row (an empty text): no evidence.
 		p = 1e-4
 		if strings.TrimSpace(text) == "" {
 			p = 0.5

@@ -130,6 +130,9 @@ type Detector struct {
 	model *Model
 	set   *signalSet
 	text  *fasttext.Model
+	// margin is the text model folded for P(machine) alone (see
+	// fasttext.Margin): the same probability, about 2.5 times faster.
+	margin *fasttext.Margin
 }
 
 var _ doc.Filter = (*Detector)(nil)
@@ -153,7 +156,13 @@ func NewWithModel(cfg Config, m *Model, tm *fasttext.Model) (*Detector, error) {
 	if cfg.MaxSpans <= 0 {
 		cfg.MaxSpans = 20
 	}
-	return &Detector{cfg: cfg, model: m, set: set, text: tm}, nil
+	d := &Detector{cfg: cfg, model: m, set: set, text: tm}
+	if tm != nil {
+		// A model that cannot be folded (more labels, another loss) is
+		// read through Predict.
+		d.margin, _ = tm.Margin(LabelMachine)
+	}
+	return d, nil
 }
 
 // Name returns the model's version, the stage name: "slop_v1" or "slop_v2".
@@ -174,7 +183,7 @@ func (d *Detector) Signals(text string, prior Prior) []Signal {
 func (d *Detector) signals(text string, prior Prior) ([]Signal, string, bool) {
 	sigs, story := d.set.extract(text, prior)
 	read, modelText := d.set.modelText(story)
-	logit, p := machineLogit(d.text, modelText)
+	logit, p := machineLogit(d.text, d.margin, modelText)
 	sigs[len(sigs)-1].Value = logit
 	if d.set.version == NameV2 {
 		gateStock(sigs, p)

@@ -1,0 +1,109 @@
+package fasttext
+
+import (
+	"context"
+	"math"
+	"strings"
+	"testing"
+)
+
+// Margin gives Predict's probability, up to rounding, for every kind of
+// row: words, character n-grams, word n-grams, unknown words, labels and
+// "</s>" in the text, empty texts.
+func TestMargin(t *testing.T) {
+	var ex []Example
+	for i := 0; i < 300; i++ {
+		ex = append(ex, Example{Labels: []string{"machine"}, Text: "a testament to the tapestry of her resilience , she said softly"})
+		ex = append(ex, Example{Labels: []string{"human"}, Text: "lol my mom is being weird about the wedding tbh idk what to do"})
+	}
+	for _, cfg := range []TrainConfig{
+		{Dim: 8, Epoch: 5, WordNgrams: 3, Bucket: 5000, Seed: 1},
+		{Dim: 10, Epoch: 5, WordNgrams: 2, Minn: 2, Maxn: 4, Bucket: 5000, Seed: 2},
+	} {
+		m, err := TrainSlice(context.Background(), ex, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := m.Margin("__label__machine")
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts := []string{"", "   ", "tapestry", "tbh tapestry resilience", "</s> tapestry", "tapestry </s> tbh",
+			"__label__human testament", "unknownwords everywhere zzz", strings.Repeat("my mom said the wedding was a testament to her resilience ", 50)}
+		texts = append(texts, webtextSampleT(t)...)
+		for _, text := range texts {
+			var want float64
+			preds := m.Predict(text, -1, 0)
+			for _, p := range preds {
+				if p.Label == "__label__machine" {
+					want = float64(p.Prob)
+				}
+			}
+			got, ok := g.Prob(text)
+			if ok != (len(preds) > 0) {
+				t.Fatalf("%q: ok %v, Predict gave %v", text, ok, preds)
+			}
+			if math.Abs(got-want) > 2e-6 {
+				t.Errorf("cfg %+v %.40q: Margin %.7f, Predict %.7f", cfg, text, got, want)
+			}
+		}
+	}
+	m, err := LoadFile("testdata/tiny-many.ftz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Margin("__label__en"); err == nil {
+		t.Error("Margin of a model with many labels")
+	}
+}
+
+func webtextSampleT(t *testing.T) []string {
+	type d struct{ Text string }
+	var texts []string
+	for i, x := range readJSONL[d](t, "../testdata/sample/webtext-sample.jsonl.gz") {
+		if i%5 == 0 {
+			texts = append(texts, x.Text)
+		}
+	}
+	return texts
+}
+
+// BenchmarkMargin scores winnow's web text sample with the slop detector's
+// text model, through Predict and through Margin: MB/s of text.
+func BenchmarkMargin(b *testing.B) {
+	m, err := LoadFile("../detect/model/slop_text_v2.bin")
+	if err != nil {
+		b.Skip(err)
+	}
+	texts, size := webtextSample(b)
+	for i, t := range texts {
+		if len(t) > 3000 {
+			texts[i] = t[:3000] // what the detector reads
+		}
+	}
+	size = 0
+	for _, t := range texts {
+		size += int64(len(t))
+	}
+	g, err := m.Margin("__label__machine")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("predict", func(b *testing.B) {
+		b.SetBytes(size)
+		for i := 0; i < b.N; i++ {
+			for _, t := range texts {
+				m.Predict(t, -1, 0)
+			}
+		}
+	})
+	b.Run("margin", func(b *testing.B) {
+		b.SetBytes(size)
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			for _, t := range texts {
+				g.Prob(t)
+			}
+		}
+	})
+}
