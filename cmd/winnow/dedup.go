@@ -151,8 +151,18 @@ signatures, and an input with unreadable records stops dedup (winnow run
 		}
 	}
 	taskFlags := func(cmd *cobra.Command) {
-		cmd.Flags().IntVar(&o.task, "task", 0, "this process handles the inputs whose position modulo --tasks is --task")
-		cmd.Flags().IntVar(&o.tasks, "tasks", 1, "number of processes sharing the inputs")
+		cmd.Flags().IntVar(&o.task, "task", 0, "this process handles the inputs whose position modulo --tasks is --task (default: SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN, or JOB_COMPLETION_INDEX)")
+		cmd.Flags().IntVar(&o.tasks, "tasks", 1, "number of processes sharing the inputs (default: SLURM_ARRAY_TASK_COUNT)")
+	}
+	// tasksFromEnv fills --tasks and --task from the scheduler's
+	// environment, as winnow run does.
+	tasksFromEnv := func(cmd *cobra.Command) error {
+		t := taskOpts{tasks: o.tasks, task: o.task}
+		if err := resolveTasks(&t, cmd.Flags().Changed, osGetenv); err != nil {
+			return err
+		}
+		o.tasks, o.task = t.tasks, t.task
+		return nil
 	}
 	filterFlags := func(cmd *cobra.Command) {
 		cmd.Flags().StringVar(&o.compression, "compression", "gzip", "compression of kept/ and removed/: gzip, zstd or none")
@@ -167,6 +177,9 @@ signatures, and an input with unreadable records stops dedup (winnow run
 		Short: "Stage 1: per input, sorted per-band signature runs and a document index",
 		Args:  inputs("signatures"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := tasksFromEnv(cmd); err != nil {
+				return err
+			}
 			_, err := dedupSignatures(cmd.Context(), o, args, os.Stdout)
 			return err
 		},
@@ -175,19 +188,30 @@ signatures, and an input with unreadable records stops dedup (winnow run
 	runMB(sig)
 
 	buckets := &cobra.Command{
-		Use:   "buckets --out DIR [--band exact|N]...",
+		Use:   "buckets --out DIR [--band exact|N]... | [--tasks T --task I]",
 		Short: "Stage 2: merge each band's sorted runs into duplicate pairs",
 		Long: `Buckets merges, for each band, the sorted runs of every input and writes the
 duplicate pairs. Without --band it does the exact keys and every band; --band
 picks some (repeat it), so bands can run on different machines. With exact
-dedup on, "--band exact" must finish before the numbered bands start.`,
+dedup on, "--band exact" must finish before the numbered bands start.
+
+With --tasks T (or in a job array: SLURM_ARRAY_TASK_COUNT, or --tasks with
+JOB_COMPLETION_INDEX), task I merges the numbered bands whose number modulo T
+is I, and not the exact keys: run "--band exact" first, as its own job.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := tasksFromEnv(cmd); err != nil {
+				return err
+			}
+			if o.tasks > 1 && len(o.bands) > 0 {
+				return usagef("buckets: give --band or --tasks, not both")
+			}
 			_, err := dedupBuckets(cmd.Context(), o, os.Stdout)
 			return err
 		},
 	}
 	buckets.Flags().StringSliceVar(&o.bands, "band", nil, "band to merge: exact or a number from 0 (repeatable; default all)")
+	taskFlags(buckets)
 
 	clusters := &cobra.Command{
 		Use:   "clusters --out DIR",
@@ -206,11 +230,18 @@ dedup on, "--band exact" must finish before the numbered bands start.`,
 (metadata.filter_reason exact_duplicate or minhash_duplicate,
 metadata.duplicate_of the kept id) and DIR/rejected/, exactly as winnow run
 does, with DIR/stats/<name>.json per input. Give it the INPUTs signatures got,
-in the same order (checked by name and size). With --tasks N, each process
-filters its share; DIR/stats.json then counts the last process's inputs and
-DIR/stats/ holds every input's counts.`,
+in the same order (checked by name and size).
+
+With --tasks N, task I filters its share (the inputs whose position modulo N
+is I) into DIR/tasks/task-NNNNN, resumably, as winnow run --tasks does; once
+every task finished, winnow stats DIR checks them and merges them into DIR:
+the files and counts of "winnow dedup run". (The report's duplicate families
+then have no texts: each task sees only its own members.)`,
 		Args: inputs("filter"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := tasksFromEnv(cmd); err != nil {
+				return err
+			}
 			_, err := dedupFilter(cmd.Context(), o, args, os.Stdout, os.Stderr)
 			return err
 		},
@@ -371,7 +402,15 @@ func dedupBuckets(ctx context.Context, o dedupOpts, stdout io.Writer) (stageTime
 		return st, err
 	}
 	exact, bands := opt.Exact, []int{}
-	if len(o.bands) == 0 {
+	if o.tasks > 1 {
+		if o.task < 0 || o.task >= o.tasks {
+			return st, usagef("--task %d of --tasks %d: want 0 <= task < tasks", o.task, o.tasks)
+		}
+		exact = false // its own job, first: --band exact
+		for i := o.task; i < opt.Config.NumBuckets; i += o.tasks {
+			bands = append(bands, i)
+		}
+	} else if len(o.bands) == 0 {
 		for i := range opt.Config.NumBuckets {
 			bands = append(bands, i)
 		}
@@ -478,8 +517,12 @@ func dedupFilter(ctx context.Context, o dedupOpts, args []string, stdout, stderr
 		chain = append(chain, pipeline.Stage{Name: "exact_dedup_v1", Filter: &dedup.RemoveFilter{List: list, Shards: shardOf, Reason: dedup.ReasonExact, Mismatch: &mismatch}})
 	}
 	chain = append(chain, pipeline.Stage{Name: "minhash_v1", Filter: &dedup.RemoveFilter{List: list, Shards: shardOf, Reason: dedup.ReasonMinHash, Mismatch: &mismatch}})
-	fams := newFamilyTexts(o.out)
-	if fams != nil {
+	outDir := o.out
+	var fams *familyTexts
+	if o.tasks > 1 {
+		// Each task its own directory; winnow stats merges them.
+		outDir = taskDir(o.out, o.task)
+	} else if fams = newFamilyTexts(o.out); fams != nil {
 		chain[0].Filter.(*dedup.RemoveFilter).Seen = fams.seen
 	}
 	if fault.err != nil {
@@ -491,11 +534,23 @@ func dedupFilter(ctx context.Context, o dedupOpts, args []string, stdout, stderr
 		Inputs:      mine,
 		NewChain:    newChain,
 		Workers:     o.workers,
-		OutDir:      o.out,
+		OutDir:      outDir,
 		Compression: comp,
 		Strict:      o.strict,
 		Fingerprint: fmt.Sprintf("winnow %s; dedup %+v exact=%v; remove list crc32c %08x; compression=%s", version, opt.Config, opt.Exact, sum, comp),
 		Progress:    &pipeline.Progress{},
+	}
+	if o.tasks > 1 {
+		cfg.Fingerprint += fmt.Sprintf("; tasks=%d", o.tasks)
+		if err := os.MkdirAll(filepath.Dir(outDir), 0o755); err != nil {
+			return nil, err
+		}
+		dir, all, err := claimOut(outDir, cfg.Fingerprint, mine, ownOpts{}, stderr)
+		if err != nil {
+			return nil, err
+		}
+		defer dir.Release()
+		cfg.Inputs = all
 	}
 	start := time.Now()
 	stats, err := pipeline.Run(ctx, cfg)

@@ -5,10 +5,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 
 	"github.com/spf13/cobra"
 	"sigs.k8s.io/yaml"
+
+	"github.com/winnowhq/winnow/spec"
 )
 
 type k8sOpts struct {
@@ -23,10 +24,12 @@ func newK8sCmd() *cobra.Command {
 	}
 	var o k8sOpts
 	m := &cobra.Command{
-		Use:   "manifests --tasks N --image IMAGE -- run --out OUT INPUT...",
-		Short: "Print a ConfigMap and Indexed Jobs that run a winnow run split into N tasks, then merge it",
-		Long: `Manifests prints, as one YAML stream for kubectl apply -f -:
+		Use:   "manifests --tasks N --image IMAGE -- run|dedup run --out OUT INPUT...",
+		Short: "Print the Jobs (Indexed for N tasks) of a winnow run or dedup split into steps",
+		Long: `Manifests prints, as one YAML stream, one Job per step; a step is applied
+once the one before it completed (kubectl wait --for=condition=complete).
 
+  -- run --out OUT INPUT...
   ConfigMap NAME-spec   the pipeline (--config FILE, or --preset) as a spec
                         file, every parameter written out
   Job NAME-run          an Indexed Job (completionMode: Indexed) of N
@@ -35,8 +38,15 @@ func newK8sCmd() *cobra.Command {
                         /etc/winnow/spec.yaml; backoffLimitPerIndex retries
                         a failed index alone, and a retried task resumes
   Job NAME-stats        one pod: winnow stats OUT, which checks every task
-                        and merges them; apply it once NAME-run completed:
-                        kubectl wait --for=condition=complete job/NAME-run
+                        and merges them
+
+  -- dedup run --out OUT INPUT...   (the same decisions as on one machine)
+  Job NAME-signatures     Indexed, N: pod I signs its share of the inputs
+  Job NAME-buckets-exact  the exact-duplicate pairs (not with --no-exact)
+  Job NAME-buckets        Indexed, one pod per band
+  Job NAME-clusters       the remove list and OUT/clusters.jsonl
+  Job NAME-filter         Indexed, N: pod I writes its share's outputs
+  Job NAME-stats          winnow stats OUT
 
 The arguments after -- are winnow's, as on a laptop; OUT and the inputs must
 be on a volume every pod mounts (--claim NAME --mount PATH mounts a
@@ -45,7 +55,13 @@ Dockerfile).`,
 		Example: `  winnow k8s manifests --tasks 16 --image ghcr.io/acme/winnow:0.1 --claim crawl --mount /data \
     -- run --out /data/out /data/crawl | kubectl apply -f -
   kubectl wait --for=condition=complete --timeout=24h job/winnow-run
-  kubectl apply -f <(winnow k8s manifests ... | yq 'select(.metadata.name == "winnow-stats")')`,
+  kubectl apply -f <(winnow k8s manifests ... | yq 'select(.metadata.name == "winnow-stats")')
+  # each step of a dedup in turn:
+  for s in signatures buckets-exact buckets clusters filter stats; do
+    winnow k8s manifests --tasks 16 --image IMG -- dedup run --out /data/d /data/out/kept |
+      yq "select(.metadata.name == \"winnow-$s\")" | kubectl apply -f - &&
+    kubectl wait --for=condition=complete --timeout=24h job/winnow-$s || break
+  done`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runK8sManifests(o, cmd.Flags().Changed("preset"), args, os.Stdout)
 		},
@@ -74,17 +90,9 @@ func runK8sManifests(o k8sOpts, presetSet bool, args []string, w io.Writer) erro
 	if o.image == "" || o.tasks < 1 {
 		return usagef("k8s manifests needs --image and --tasks N (N >= 1)")
 	}
-	out, err := runOut(args)
+	pl, err := planSteps(args, o.tasks, specMount+"/spec.yaml", func() (*spec.Spec, error) { return namedSpec(o.config, o.preset, presetSet) })
 	if err != nil {
 		return err
-	}
-	sp, err := namedSpec(o.config, o.preset, presetSet)
-	if err != nil {
-		return err
-	}
-	par := o.parallelism
-	if par <= 0 || par > o.tasks {
-		par = o.tasks
 	}
 	meta := func(name string) map[string]any {
 		m := map[string]any{"name": name, "labels": map[string]string{"app.kubernetes.io/name": "winnow", "app.kubernetes.io/instance": o.name}}
@@ -93,38 +101,49 @@ func runK8sManifests(o k8sOpts, presetSet bool, args []string, w io.Writer) erro
 		}
 		return m
 	}
-	mounts := []map[string]any{{"name": "spec", "mountPath": specMount, "readOnly": true}}
-	volumes := []map[string]any{{"name": "spec", "configMap": map[string]any{"name": o.name + "-spec"}}}
+	var mounts, volumes []map[string]any
+	if pl.spec != nil {
+		mounts = append(mounts, map[string]any{"name": "spec", "mountPath": specMount, "readOnly": true})
+		volumes = append(volumes, map[string]any{"name": "spec", "configMap": map[string]any{"name": o.name + "-spec"}})
+	}
 	if o.claim != "" {
 		mounts = append(mounts, map[string]any{"name": "data", "mountPath": o.mount})
 		volumes = append(volumes, map[string]any{"name": "data", "persistentVolumeClaim": map[string]any{"claimName": o.claim}})
 	}
 	pod := func(args []string) map[string]any {
 		res := map[string]string{"cpu": o.cpu, "memory": o.memory}
+		c := map[string]any{
+			"name": "winnow", "image": o.image, "args": args,
+			"resources": map[string]any{"requests": res, "limits": res},
+		}
+		ps := map[string]any{"restartPolicy": "Never", "containers": []map[string]any{c}}
+		if len(mounts) > 0 {
+			c["volumeMounts"] = mounts
+			ps["volumes"] = volumes
+		}
 		return map[string]any{
 			"metadata": map[string]any{"labels": map[string]string{"app.kubernetes.io/name": "winnow", "app.kubernetes.io/instance": o.name}},
-			"spec": map[string]any{
-				"restartPolicy": "Never",
-				"containers": []map[string]any{{
-					"name": "winnow", "image": o.image, "args": args,
-					"resources":    map[string]any{"requests": res, "limits": res},
-					"volumeMounts": mounts,
-				}},
-				"volumes": volumes,
-			},
+			"spec":     ps,
 		}
 	}
-	runArgs := append([]string{"run", "--tasks", strconv.Itoa(o.tasks), "--config", specMount + "/spec.yaml"}, args[1:]...)
-	docs := []map[string]any{
-		{"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta(o.name + "-spec"),
-			"data": map[string]string{"spec.yaml": string(sp.Canonical())}},
-		{"apiVersion": "batch/v1", "kind": "Job", "metadata": meta(o.name + "-run"),
-			"spec": map[string]any{
-				"completionMode": "Indexed", "completions": o.tasks, "parallelism": par,
-				"backoffLimitPerIndex": o.backoff, "template": pod(runArgs),
-			}},
-		{"apiVersion": "batch/v1", "kind": "Job", "metadata": meta(o.name + "-stats"),
-			"spec": map[string]any{"completions": 1, "backoffLimit": o.backoff, "template": pod([]string{"stats", out})}},
+	var docs []map[string]any
+	if pl.spec != nil {
+		docs = append(docs, map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta(o.name + "-spec"),
+			"data": map[string]string{"spec.yaml": string(pl.spec.Canonical())}})
+	}
+	for _, st := range pl.steps {
+		job := map[string]any{"completions": 1, "backoffLimit": o.backoff, "template": pod(st.args)}
+		if st.tasks > 0 {
+			par := o.parallelism
+			if par <= 0 || par > st.tasks {
+				par = st.tasks
+			}
+			job = map[string]any{
+				"completionMode": "Indexed", "completions": st.tasks, "parallelism": par,
+				"backoffLimitPerIndex": o.backoff, "template": pod(st.args),
+			}
+		}
+		docs = append(docs, map[string]any{"apiVersion": "batch/v1", "kind": "Job", "metadata": meta(o.name + "-" + st.name), "spec": job})
 	}
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "# winnow %s: %d tasks of winnow %v\n", version, o.tasks, args)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/winnowhq/winnow/outdir"
 	"github.com/winnowhq/winnow/pipeline"
+	"github.com/winnowhq/winnow/spec"
 )
 
 type slurmOpts struct {
@@ -28,27 +29,39 @@ func newSlurmCmd() *cobra.Command {
 	c := &cobra.Command{Use: "slurm", Short: "Slurm: run winnow as a job array, and follow it"}
 	var o slurmOpts
 	submit := &cobra.Command{
-		Use:   "submit --tasks N [--partition P --time T --cpus-per-task C --mem M] -- run --out OUT INPUT...",
-		Short: "Write sbatch scripts for a run split into N tasks (an array job, then the merge) and submit them",
-		Long: `Submit writes two sbatch scripts under OUT/slurm/ and submits them:
+		Use:   "submit --tasks N [--partition P --time T --cpus-per-task C --mem M] -- run|dedup run --out OUT INPUT...",
+		Short: "Write sbatch scripts for a run or a dedup split into N tasks, chained, and submit them",
+		Long: `Submit writes one sbatch script per step under OUT/slurm/ and submits them,
+each with --dependency=afterok on the one before: a step starts once the
+previous one succeeded. The arguments after -- are winnow's, as on a laptop.
 
-  run.sbatch     a job array of N tasks (--array=0-N-1): task I runs
-                 winnow run --tasks N with SLURM_ARRAY_TASK_ID = I and the
-                 pipeline's spec (OUT/slurm/spec.yaml); logs in
-                 OUT/slurm/logs/run-JOB_TASK.log
-  stats.sbatch   winnow stats OUT, submitted with --dependency=afterok on
-                 the array: it runs once every task succeeded, checks them
-                 and merges them into OUT
+  -- run --out OUT INPUT...
+     run.sbatch         job array of N tasks (--array=0-N-1): task I runs
+                        winnow run --tasks N (SLURM_ARRAY_TASK_ID = I) with the
+                        pipeline's spec (OUT/slurm/spec.yaml), into
+                        OUT/tasks/task-I
+     stats.sbatch       winnow stats OUT: checks every task, merges them
 
-It prints the two job ids. A task that fails (killed, out of time) leaves
-the merge waiting forever (DependencyNeverSatisfied): scancel it and submit
-the same command again; finished inputs of every task are skipped, so
-nothing is done twice. winnow slurm status OUT shows where each task is.
---dry-run prints the scripts and the sbatch commands and submits nothing.
-The arguments after -- are winnow's, as on a laptop; OUT and the inputs
-must be on a file system every node sees.`,
+  -- dedup run --out OUT INPUT...   (the same decisions as on one machine)
+     signatures.sbatch  array of N: task I signs its share of the inputs
+     buckets-exact.sbatch  the exact-duplicate pairs (not with --no-exact)
+     buckets.sbatch     array of one task per band (--buckets, 14)
+     clusters.sbatch    the remove list and OUT/clusters.jsonl
+     filter.sbatch      array of N: task I writes its share, OUT/tasks/task-I
+     stats.sbatch       winnow stats OUT: checks every task, merges them
+     report.sbatch      with --report: OUT/report.html
+
+To dedup what a run kept, submit the run, then the dedup of OUT/kept into
+another directory. It prints each step's job id; logs go to OUT/slurm/logs/.
+A step that fails (killed, out of time) leaves the steps after it waiting
+forever (DependencyNeverSatisfied): scancel them and submit the same command
+again; what finished is skipped (inputs of a run or a filter, signed inputs),
+so nothing is done twice. winnow slurm status OUT shows where it is. --dry-run
+prints the scripts and the sbatch commands and submits nothing. OUT and the
+inputs must be on a file system every node sees.`,
 		Example: `  winnow slurm submit --tasks 64 --partition cpu --time 4:00:00 --cpus-per-task 16 --mem 32G \
     -- run --out /shared/out /shared/crawl
+  winnow slurm submit --tasks 64 --cpus-per-task 16 -- dedup run --out /shared/dedup /shared/out/kept
   winnow slurm status /shared/out`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runSlurmSubmit(o, cmd.Flags().Changed("preset"), args, os.Stdout)
@@ -68,7 +81,7 @@ must be on a file system every node sees.`,
 	f.BoolVar(&o.dryRun, "dry-run", false, "print the scripts and commands, submit nothing")
 	status := &cobra.Command{
 		Use:   "status OUT",
-		Short: "Show each task of a split run: inputs done, finished or not",
+		Short: "Show where a split run is: dedup stages done, each task's inputs done, merged or not",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runSlurmStatus(args[0], os.Stdout)
@@ -92,32 +105,35 @@ func runSlurmSubmit(o slurmOpts, presetSet bool, args []string, w io.Writer) err
 	if o.tasks < 1 {
 		return usagef("slurm submit needs --tasks N (N >= 1)")
 	}
-	out, err := runOut(args)
+	// The scripts live in OUT/slurm; OUT comes from the arguments.
+	var dir, specPath string
+	pl, err := planSteps(args, o.tasks, "SPEC", func() (*spec.Spec, error) { return namedSpec(o.config, o.preset, presetSet) })
 	if err != nil {
 		return err
 	}
-	out, err = filepath.Abs(out)
+	out, err := filepath.Abs(pl.out)
 	if err != nil {
 		return err
 	}
-	sp, err := namedSpec(o.config, o.preset, presetSet)
-	if err != nil {
-		return err
-	}
+	dir = filepath.Join(out, "slurm")
+	specPath = filepath.Join(dir, "spec.yaml")
 	bin := o.binary
 	if bin == "" {
 		if bin, err = os.Executable(); err != nil {
 			return err
 		}
 	}
-	dir := filepath.Join(out, "slurm")
-	specPath := filepath.Join(dir, "spec.yaml")
-	header := func(name string) string {
+	header := func(st step) string {
 		var b strings.Builder
 		b.WriteString("#!/bin/sh\n")
-		fmt.Fprintf(&b, "# winnow %s: %s of a run split into %d tasks (winnow slurm submit)\n", version, name, o.tasks)
-		fmt.Fprintf(&b, "#SBATCH --job-name=winnow-%s\n", name)
-		fmt.Fprintf(&b, "#SBATCH --output=%s\n", filepath.Join(dir, "logs", name+"-%A_%a.log"))
+		fmt.Fprintf(&b, "# winnow %s: step %s of a %s split into %d tasks (winnow slurm submit)\n", version, st.name, pl.kind, o.tasks)
+		fmt.Fprintf(&b, "# %s: %s.\n", st.name, st.why)
+		fmt.Fprintf(&b, "#SBATCH --job-name=winnow-%s\n", st.name)
+		log := st.name + "-%j.log"
+		if st.tasks > 0 {
+			log = st.name + "-%A_%a.log"
+		}
+		fmt.Fprintf(&b, "#SBATCH --output=%s\n", filepath.Join(dir, "logs", log))
 		for _, kv := range [][2]string{{"partition", o.partition}, {"time", o.time}, {"mem", o.mem}, {"account", o.account}} {
 			if kv[1] != "" {
 				fmt.Fprintf(&b, "#SBATCH --%s=%s\n", kv[0], kv[1])
@@ -126,35 +142,65 @@ func runSlurmSubmit(o slurmOpts, presetSet bool, args []string, w io.Writer) err
 		if o.cpus > 0 {
 			fmt.Fprintf(&b, "#SBATCH --cpus-per-task=%d\n", o.cpus)
 		}
+		if st.tasks > 0 {
+			fmt.Fprintf(&b, "#SBATCH --array=0-%d\n", st.tasks-1)
+		}
 		return b.String()
 	}
-	var run strings.Builder
-	run.WriteString(header("run"))
-	fmt.Fprintf(&run, "#SBATCH --array=0-%d\n", o.tasks-1)
-	run.WriteString("set -eu\n# SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT pick this task's inputs.\n")
-	runArgs := []string{shellQuote(bin), "run", "--quiet", "--tasks", strconv.Itoa(o.tasks), "--config", shellQuote(specPath)}
-	if o.cpus > 0 {
-		runArgs = append(runArgs, "--workers", `"${SLURM_CPUS_PER_TASK:-`+strconv.Itoa(o.cpus)+`}"`)
+	type script struct {
+		st   step
+		path string
+		text string
 	}
-	for _, a := range args[1:] {
-		runArgs = append(runArgs, shellQuote(a))
+	var scripts []script
+	for _, st := range pl.steps {
+		var b strings.Builder
+		b.WriteString(header(st))
+		b.WriteString("set -eu\n")
+		if st.tasks > 0 {
+			b.WriteString("# SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT pick this task's share.\n")
+		}
+		cmd := []string{shellQuote(bin)}
+		for _, a := range st.args {
+			if a == "SPEC" {
+				a = specPath
+			}
+			cmd = append(cmd, shellQuote(a))
+		}
+		if st.workers && o.cpus > 0 {
+			cmd = append(cmd, "--workers", `"${SLURM_CPUS_PER_TASK:-`+strconv.Itoa(o.cpus)+`}"`)
+		}
+		fmt.Fprintf(&b, "exec %s\n", strings.Join(cmd, " "))
+		scripts = append(scripts, script{st: st, path: filepath.Join(dir, st.name+".sbatch"), text: b.String()})
 	}
-	fmt.Fprintf(&run, "exec %s\n", strings.Join(runArgs, " "))
-	var stats strings.Builder
-	stats.WriteString(strings.Replace(header("stats"), "-%A_%a.log", "-%j.log", 1))
-	stats.WriteString("set -eu\n# Runs after every task succeeded (--dependency=afterok on the array).\n")
-	fmt.Fprintf(&stats, "exec %s stats %s\n", shellQuote(bin), shellQuote(out))
-
-	runScript, statsScript := filepath.Join(dir, "run.sbatch"), filepath.Join(dir, "stats.sbatch")
 	if o.dryRun {
-		fmt.Fprintf(w, "# %s\n%s\n# %s\n%s\n# %s\n%s\n", runScript, run.String(), statsScript, stats.String(), specPath, sp.Canonical())
-		fmt.Fprintf(w, "# then:\n#   %s --parsable %s            -> JOB\n#   %s --parsable --dependency=afterok:JOB %s\n", o.sbatch, runScript, o.sbatch, statsScript)
+		for _, sc := range scripts {
+			fmt.Fprintf(w, "# %s\n%s\n", sc.path, sc.text)
+		}
+		if pl.spec != nil {
+			fmt.Fprintf(w, "# %s\n%s\n", specPath, pl.spec.Canonical())
+		}
+		fmt.Fprintf(w, "# then:\n")
+		for i, sc := range scripts {
+			if i == 0 {
+				fmt.Fprintf(w, "#   %s --parsable %s -> JOB\n", o.sbatch, sc.path)
+			} else {
+				fmt.Fprintf(w, "#   %s --parsable --dependency=afterok:JOB %s -> JOB\n", o.sbatch, sc.path)
+			}
+		}
 		return nil
 	}
 	if err := os.MkdirAll(filepath.Join(dir, "logs"), 0o755); err != nil {
 		return err
 	}
-	for _, f := range [][2]string{{runScript, run.String()}, {statsScript, stats.String()}, {specPath, string(sp.Canonical())}} {
+	files := [][2]string{}
+	for _, sc := range scripts {
+		files = append(files, [2]string{sc.path, sc.text})
+	}
+	if pl.spec != nil {
+		files = append(files, [2]string{specPath, string(pl.spec.Canonical())})
+	}
+	for _, f := range files {
 		if err := outdir.WriteFile(f[0], []byte(f[1])); err != nil {
 			return err
 		}
@@ -170,16 +216,36 @@ func runSlurmSubmit(o slurmOpts, presetSet bool, args []string, w io.Writer) err
 		id, _, _ := strings.Cut(strings.TrimSpace(string(b)), ";")
 		return id, nil
 	}
-	runJob, err := sbatch(runScript)
-	if err != nil {
-		return err
+	var ids []string
+	prev := ""
+	for _, sc := range scripts {
+		args := []string{sc.path}
+		if prev != "" {
+			args = []string{"--dependency=afterok:" + prev, sc.path}
+		}
+		id, err := sbatch(args...)
+		if err != nil {
+			if len(ids) > 0 {
+				return fmt.Errorf("submitted %s, but not the rest: %w", strings.Join(ids, ", "), err)
+			}
+			return err
+		}
+		ids = append(ids, sc.st.name+" "+id)
+		prev = id
 	}
-	statsJob, err := sbatch("--dependency=afterok:"+runJob, statsScript)
-	if err != nil {
-		return fmt.Errorf("array %s submitted, but the merge was not: %w", runJob, err)
+	fmt.Fprintf(w, "submitted %d steps, each after the one before succeeded:\n", len(scripts))
+	for i, sc := range scripts {
+		what := "one job"
+		if sc.st.tasks > 0 {
+			what = fmt.Sprintf("array 0-%d", sc.st.tasks-1)
+		}
+		_, id, _ := strings.Cut(ids[i], " ")
+		fmt.Fprintf(w, "  %-14s %-10s %s\n", sc.st.name, id, what)
 	}
-	fmt.Fprintf(w, "submitted: tasks %s (array 0-%d), merge %s (after every task)\nfollow: winnow slurm status %s\n", runJob, o.tasks-1, statsJob, out)
-	fmt.Fprintf(w, "run %s\nstats %s\n", runJob, statsJob)
+	fmt.Fprintf(w, "follow: winnow slurm status %s\n", out)
+	for _, l := range ids {
+		fmt.Fprintln(w, l)
+	}
 	return nil
 }
 
@@ -205,14 +271,26 @@ func runOut(args []string) (string, error) {
 	return out, nil
 }
 
-// runSlurmStatus prints each task's progress from its manifest and stats.
+// runSlurmStatus prints where a split run is: the dedup stages done, when
+// it is a dedup, then each task's progress from its manifest and stats.
 func runSlurmStatus(dir string, w io.Writer) error {
+	dedupSteps := dedupProgress(dir)
+	for _, l := range dedupSteps {
+		fmt.Fprintln(w, l)
+	}
 	tds, _ := filepath.Glob(filepath.Join(dir, tasksDir, "task-*"))
 	if len(tds) == 0 {
+		if len(dedupSteps) > 0 {
+			fmt.Fprintln(w, "filter: not started")
+			return nil
+		}
 		return usagef("%s has no tasks (tasks/task-*) yet", dir)
 	}
 	n := 0
 	finished := 0
+	if len(dedupSteps) > 0 {
+		fmt.Fprintln(w, "filter:")
+	}
 	fmt.Fprintf(w, "%-6s %-10s %s\n", "task", "state", "inputs done")
 	for _, td := range tds {
 		var m outdir.Manifest
@@ -242,4 +320,33 @@ func runSlurmStatus(dir string, w io.Writer) error {
 	}
 	fmt.Fprintf(w, "%d of %d tasks finished, %d not started; %s\n", finished, n, max(n-len(tds), 0), merged)
 	return nil
+}
+
+// dedupProgress describes the dedup stages done under dir/dedup, one line
+// each; nil when dir holds no dedup.
+func dedupProgress(dir string) []string {
+	d := filepath.Join(dir, "dedup")
+	shards, _ := filepath.Glob(filepath.Join(d, "shards", "*"))
+	if len(shards) == 0 {
+		return nil
+	}
+	done := 0
+	for _, sh := range shards {
+		if _, err := os.Stat(filepath.Join(sh, "meta.json")); err == nil {
+			done++
+		}
+	}
+	lines := []string{fmt.Sprintf("signatures: %d of %d inputs signed", done, len(shards))}
+	bands, _ := filepath.Glob(filepath.Join(d, "pairs", "band-*.wdd"))
+	exact := "no exact pairs yet"
+	if _, err := os.Stat(filepath.Join(d, "pairs", "exact.wdd")); err == nil {
+		exact = "exact pairs done"
+	}
+	lines = append(lines, fmt.Sprintf("buckets: %s, %d bands merged", exact, len(bands)))
+	if _, err := os.Stat(filepath.Join(d, "remove.wdd")); err == nil {
+		lines = append(lines, "clusters: done (remove list and clusters.jsonl written)")
+	} else {
+		lines = append(lines, "clusters: not done")
+	}
+	return lines
 }
