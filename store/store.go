@@ -19,6 +19,11 @@
 // file under its final key in one request, or as a multipart upload (parts
 // of 16 MiB) for a large one; either way the object appears under its name
 // only when complete, so a final key never holds a partial object.
+//
+// A Lease (Acquire, AcquireWait) makes a key one writer's at a time with
+// conditional writes (If-None-Match, If-Match), renewed while the writer
+// runs and taken over once it expired: winnow run holds one on an s3://
+// output (see Lease).
 package store
 
 import (

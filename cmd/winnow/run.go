@@ -142,7 +142,7 @@ removed document's metadata.filter_reason names the first stage's reason.
 	return c
 }
 
-func runRun(ctx context.Context, o runOpts, stdout, stderr io.Writer) error {
+func runRun(ctx context.Context, o runOpts, stdout, stderr io.Writer) (err error) {
 	if o.out == "" {
 		return usagef("run needs --out DIR")
 	}
@@ -181,9 +181,14 @@ func runRun(ctx context.Context, o runOpts, stdout, stderr io.Writer) error {
 		if o.dedup != "none" || o.task.tasks > 1 || o.report {
 			return usagef("--out %s: --dedup, --tasks and --report need a local or shared-file-system output for now", o.out)
 		}
-		if remote, err = newS3Out(ctx, o.out); err != nil {
+		if remote, err = newS3Out(ctx, o.out, stderr); err != nil {
 			return err
 		}
+		defer func() {
+			if rerr := remote.release(); rerr != nil && err == nil {
+				err = rerr
+			}
+		}()
 		o.out = remote.staging
 	}
 	inputs, skipped, err := expandInputs(o.inputs, o.out)

@@ -8,8 +8,10 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"io"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/winnowhq/winnow/format"
 	"github.com/winnowhq/winnow/outdir"
@@ -92,10 +94,29 @@ func s3Inputs(ctx context.Context, url string, skip func(path, why string)) ([]p
 type s3Out struct {
 	url, bucket, prefix, staging string
 	c                            *store.Client
+	lease                        *store.Lease
+}
+
+// leaseName is the lease object under an s3:// output: the output belongs
+// to the run that holds it (see store.Lease).
+const leaseName = ".winnow.lock"
+
+// leaseTTL is how long an s3:// output's lease outlives its holder's last
+// renewal: a run killed without releasing it holds the output that long.
+// WINNOW_S3_LEASE_TTL (a duration) changes it, for tests.
+func leaseTTL() time.Duration {
+	if d, err := time.ParseDuration(os.Getenv("WINNOW_S3_LEASE_TTL")); err == nil && d > 0 {
+		return d
+	}
+	return 30 * time.Second
 }
 
 // newS3Out prepares the staging directory for url from the bucket's state.
-func newS3Out(ctx context.Context, url string) (*s3Out, error) {
+//
+// The output is the run's while it holds the output's lease: a second run
+// on the same prefix is refused while the first runs, and takes over the
+// lease of one that was killed once it expired (it waits for that).
+func newS3Out(ctx context.Context, url string, stderr io.Writer) (*s3Out, error) {
 	c, bucket, prefix, err := s3At(url)
 	if err != nil {
 		return nil, err
@@ -104,6 +125,20 @@ func newS3Out(ctx context.Context, url string) (*s3Out, error) {
 	sum := sha1.Sum([]byte(c.Endpoint + " " + url))
 	o := &s3Out{url: url, bucket: bucket, prefix: prefix, c: c,
 		staging: filepath.Join(os.TempDir(), "winnow-staging", hex.EncodeToString(sum[:8]))}
+	host, _ := os.Hostname()
+	o.lease, err = c.AcquireWait(ctx, bucket, o.key(leaseName), fmt.Sprintf("winnow run (host %s, pid %d)", host, os.Getpid()), leaseTTL(),
+		func(li store.LeaseInfo) {
+			fmt.Fprintf(stderr, "winnow: %s is held by %s until %s: waiting to see whether that run is alive\n", url, li.Holder, li.Expires.Format(time.RFC3339))
+		})
+	if err != nil {
+		return nil, fmt.Errorf("--out %s: %w", url, err)
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			o.lease.Release(context.WithoutCancel(ctx))
+		}
+	}()
 	// What the bucket holds is the truth: the staging directory is made
 	// again from its manifest, spec and marks.
 	if err := os.RemoveAll(o.staging); err != nil {
@@ -130,7 +165,18 @@ func newS3Out(ctx context.Context, url string) (*s3Out, error) {
 			return nil, err
 		}
 	}
+	ok = true
 	return o, nil
+}
+
+// release gives the output's lease back; it reports a lease lost during
+// the run (another run took the output over: this run's uploads may be
+// mixed with its).
+func (o *s3Out) release() error {
+	if err := o.lease.Release(context.Background()); err != nil {
+		return fmt.Errorf("--out %s: %w", o.url, err)
+	}
+	return nil
 }
 
 // key is the object key of a path relative to the output.

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,59 +12,16 @@ import (
 	"time"
 
 	"github.com/winnowhq/winnow/store"
+	"github.com/winnowhq/winnow/store/storetest"
 )
 
-// startS3 starts a real S3 server for the test: versitygw with its POSIX
-// backend in a temporary directory (go install
-// github.com/versity/versitygw/cmd/versitygw@v1.8.0; .ci/run does, and sets
-// WINNOW_REQUIRE_S3). It returns the environment that points winnow at it
-// and the backend's root, where bucket b's object k is the file b/k.
+// startS3 starts a real S3 server for the test (see package storetest). It
+// returns the environment that points winnow at it and the backend's root,
+// where bucket b's object k is the file b/k.
 func startS3(t *testing.T) ([]string, string) {
 	t.Helper()
-	bin, err := exec.LookPath("versitygw")
-	if err != nil {
-		home, _ := os.UserHomeDir()
-		gopath := os.Getenv("GOPATH")
-		if gopath == "" {
-			gopath = filepath.Join(home, "go")
-		}
-		bin = filepath.Join(gopath, "bin", "versitygw")
-		if _, err := os.Stat(bin); err != nil {
-			if os.Getenv("WINNOW_REQUIRE_S3") != "" {
-				t.Fatal("no versitygw (go install github.com/versity/versitygw/cmd/versitygw@v1.8.0)")
-			}
-			t.Skip("no versitygw")
-		}
-	}
-	root := t.TempDir()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	cmd := exec.Command(bin, "--access", "winnowtest", "--secret", "winnowtestsecret", "--port", addr, "posix", root)
-	var logs bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	env := []string{"AWS_ACCESS_KEY_ID=winnowtest", "AWS_SECRET_ACCESS_KEY=winnowtestsecret", "AWS_ENDPOINT_URL=http://" + addr, "AWS_REGION=us-east-1"}
-	for _, kv := range env {
-		k, v, _ := strings.Cut(kv, "=")
-		t.Setenv(k, v)
-	}
-	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(200 * time.Millisecond) {
-		if c, err := net.Dial("tcp", addr); err == nil {
-			c.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("versitygw did not start: %s", logs.String())
-		}
-	}
-	return append(os.Environ(), env...), root
+	s := storetest.Start(t)
+	return append(os.Environ(), s.Env...), s.Root
 }
 
 // TestS3 reads inputs from and writes a run to a real S3 server: JSONL,
@@ -112,7 +68,7 @@ func TestS3(t *testing.T) {
 	}
 	run := func(extra ...string) *exec.Cmd {
 		cmd := exec.Command(winnowBin, "run", "-q", "--workers", "2", "--preset", "fineweb-quality", "--out", "s3://crawl/out", "s3://crawl/in/")
-		cmd.Env = append(env, extra...)
+		cmd.Env = append(append(env, "WINNOW_S3_LEASE_TTL=3s"), extra...)
 		return cmd
 	}
 	// Killed part-way: some inputs are in the bucket, others not.
@@ -122,9 +78,29 @@ func TestS3(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(root, "crawl", "out", "stats.json")); err == nil {
 		t.Fatal("a killed run wrote stats.json")
 	}
-	// Again: it resumes from the bucket.
-	if out, err := run().CombinedOutput(); err != nil {
+	if _, err := os.Stat(filepath.Join(root, "crawl", "out", leaseName)); err != nil {
+		t.Fatalf("the killed run left no lease: %v", err)
+	}
+	// Again: it takes over the dead run's lease once expired, and resumes
+	// from the bucket.
+	if out, err := run().CombinedOutput(); err != nil || !strings.Contains(string(out), "waiting to see whether that run is alive") {
 		t.Fatalf("rerun: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(filepath.Join(root, "crawl", "out", leaseName)); err == nil {
+		t.Error("the lease is still there after the run")
+	}
+	// While another run holds the output (and renews its lease), a run on
+	// it is refused.
+	other, err := c.Acquire(ctx, "crawl", "out/"+leaseName, "another run", 3*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	busy, err := run().CombinedOutput()
+	if err == nil || !strings.Contains(string(busy), "is held by another run") {
+		t.Errorf("a run on a held output: %v\n%s", err, busy)
+	}
+	if err := other.Release(ctx); err != nil {
+		t.Fatal(err)
 	}
 	a, s := readStats(t, local), readStats(t, filepath.Join(root, "crawl", "out"))
 	if a.In != s.In || a.Kept != s.Kept || a.Removed != s.Removed || a.Rejected != s.Rejected {
