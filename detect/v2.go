@@ -25,6 +25,7 @@ const (
 	SigFragments   = "fragment_cascade"   // runs of three or more one-to-three-word sentences, per 1,000 words
 	SigMoral       = "moral_close"        // moralising sentences among the story's last three (count)
 	SigSlopPhrases = "slop_phrases"       // phrases chat models over-use ("voice barely above a whisper"), per 1,000 words
+	SigSlopWords   = "slop_words"         // words chat models over-use in fiction ("testament", "unwavering"), per 1,000 words
 	SigShortParas  = "short_paragraphs"   // share of the story's paragraphs of 1 to 30 words (0 under four paragraphs)
 	SigIntro       = "narrator_intro"     // "My name is Emily, and I'm 28", "I'm Marcus, 41": the narrator by name (count)
 )
@@ -32,14 +33,14 @@ const (
 var signalNamesV2 = []string{
 	SigAICredit, SigStockCredit, SigRepeated, SigShouted, SigExclaim, SigEllipsis, SigFirstPerson, SigFamily,
 	SigTwist, SigIdiom, SigDrama, SigTitle, SigAssistant, SigScaffold, SigEngagement, SigFragments, SigMoral,
-	SigSlopPhrases, SigShortParas, SigIntro, SigModel,
+	SigSlopPhrases, SigShortParas, SigIntro, SigSlopWords, SigModel,
 }
 
 var transformsV2 = map[string]string{
 	SigAICredit: "log1p", SigStockCredit: "identity", SigRepeated: "log1p", SigShouted: "log1p", SigExclaim: "log1p",
 	SigEllipsis: "log1p", SigFirstPerson: "log1p", SigFamily: "log1p", SigTwist: "log1p", SigIdiom: "log1p",
 	SigDrama: "identity", SigTitle: "identity", SigAssistant: "log1p", SigScaffold: "log1p", SigEngagement: "log1p",
-	SigFragments: "log1p", SigMoral: "log1p", SigSlopPhrases: "log1p", SigShortParas: "identity", SigIntro: "log1p", SigModel: "identity",
+	SigFragments: "log1p", SigMoral: "log1p", SigSlopPhrases: "log1p", SigShortParas: "identity", SigIntro: "log1p", SigSlopWords: "log1p", SigModel: "identity",
 }
 
 // index of each v2 signal in the feature vector.
@@ -134,8 +135,8 @@ func extractV2(text string, prior Prior) ([]Signal, string) {
 	exclaim.Value = float64(nExcl) / float64(max(countSentences(story), minWords/15))
 	ellipsis.Value = per1k(nEll)
 
-	fp, family := sig(SigFirstPerson), sig(SigFamily)
-	nFP, nFam := 0, 0
+	fp, family, slopWords := sig(SigFirstPerson), sig(SigFamily), sig(SigSlopWords)
+	nFP, nFam, nSlopW := 0, 0, 0
 	for i, w := range words {
 		if ents[i] == nil {
 			continue
@@ -147,9 +148,14 @@ func extractV2(text string, prior Prior) ([]Signal, string) {
 			nFam++
 			family.Spans = append(family.Spans, span(w.start, w.end))
 		}
+		if ents[i].slopWord {
+			nSlopW++
+			slopWords.Spans = append(slopWords.Spans, span(w.start, w.end))
+		}
 	}
 	fp.Value = 100 * float64(nFP) / float64(max(nw, minWords))
 	family.Value = per1k(nFam)
+	slopWords.Value = per1k(nSlopW)
 
 	twist, idiom, slop := sig(SigTwist), sig(SigIdiom), sig(SigSlopPhrases)
 	twist.Value = per1k(matchPhrases(lower, words, ents, func(e *entry) [][]string { return e.twist }, twist, span, func(i int) bool {
@@ -964,10 +970,26 @@ var slopByFirst = func() map[string][][]string {
 	return indexPhrases(ps)
 }()
 
+//go:embed slop_words.txt
+var slopWordsText string
+
+// slopWordList is the over-used words of chat-model fiction (see
+// slop_words.txt for their source).
+var slopWordList = func() []string {
+	var ws []string
+	for _, l := range strings.Split(slopWordsText, "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			ws = append(ws, l)
+		}
+	}
+	return ws
+}()
+
 // entry is what slop_v2 knows of one lower-case word: every list that
 // starts with it, so that each word of a text costs one map lookup.
 type entry struct {
 	firstPerson, family bool
+	slopWord            bool
 	twist, idiom, slop  [][]string
 	triggers            [2][]trigger // assistantPatterns, engagementPatterns
 }
@@ -996,6 +1018,9 @@ var lexicon = func() map[string]*entry {
 	}
 	for w, ps := range slopByFirst {
 		get(w).slop = ps
+	}
+	for _, w := range slopWordList {
+		get(w).slopWord = true
 	}
 	for _, set := range []*patternSet{assistantPatterns, engagementPatterns} {
 		for w, ts := range set.byFirst {

@@ -125,6 +125,9 @@ func TestPhrasesV2(t *testing.T) {
 		{"slop phrase", "She took a deep breath and opened the letter.", SigSlopPhrases, rate(1), []string{"took a deep breath"}},
 		{"not x but y", "It wasn't anger. It was grief.", SigSlopPhrases, rate(1), nil},
 		{"plain prose", "We went to the shop and bought some bread.", SigSlopPhrases, 0, nil},
+		{"slop words", "Her unwavering love was a testament to us.", SigSlopWords, rate(2), []string{"unwavering", "testament"}},
+		{"slop words, any case", "Testament. TESTAMENT.", SigSlopWords, rate(2), nil},
+		{"no slop words", "We went to the shop and bought some bread.", SigSlopWords, 0, nil},
 	})
 }
 
@@ -187,7 +190,7 @@ func TestFamilyAndFirstPersonV2(t *testing.T) {
 // Every v2 signal has a case above, or is computed from ones that do.
 func TestEverySignalTested(t *testing.T) {
 	tested := map[string]bool{SigDrama: true, SigModel: true, SigExclaim: true, SigRepeated: true, SigShortParas: true, SigIntro: true}
-	for _, c := range [][]string{{SigAICredit, SigStockCredit, SigEllipsis, SigShouted, SigTwist, SigIdiom, SigSlopPhrases, SigTitle, SigAssistant, SigScaffold, SigEngagement, SigFragments, SigMoral, SigFirstPerson, SigFamily}} {
+	for _, c := range [][]string{{SigAICredit, SigStockCredit, SigEllipsis, SigShouted, SigTwist, SigIdiom, SigSlopPhrases, SigSlopWords, SigTitle, SigAssistant, SigScaffold, SigEngagement, SigFragments, SigMoral, SigFirstPerson, SigFamily}} {
 		for _, n := range c {
 			tested[n] = true
 		}

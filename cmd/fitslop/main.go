@@ -7,7 +7,8 @@
 //
 // Steps, all deterministic:
 //
-//  1. The lexicon: detect/slop_phrases.txt from ../shared/data/lexicons.
+//  1. The lexicons: detect/slop_phrases.txt and detect/slop_words.txt from
+//     ../shared/data/lexicons.
 //  2. The in-genre corpus: the stories of detect/corpus/written (written
 //     for the project by a chat model, see its README) rendered as pages
 //     (detect/corpus/genre-pages.jsonl.gz); their human counterparts are
@@ -93,6 +94,9 @@ func main() {
 func run(shared, corpusDir, outDir string, lambda float64, lofo bool, families string) error {
 	t0 := time.Now()
 	if err := writeLexicon(filepath.Join(shared, "lexicons/antislop-sampler/slop_phrases_2025-04-07.json"), filepath.Join(outDir, "slop_phrases.txt")); err != nil {
+		return err
+	}
+	if err := writeWords(filepath.Join(shared, "lexicons/antislop-sampler/slop_words_2025-04-07.json"), filepath.Join(outDir, "slop_words.txt")); err != nil {
 		return err
 	}
 	ws, err := readWritten(filepath.Join(corpusDir, "written"))
@@ -495,6 +499,43 @@ func writeLexicon(src, dst string) error {
 		if n++; n == 600 {
 			break
 		}
+	}
+	return os.WriteFile(dst, []byte(out.String()), 0o644)
+}
+
+// writeWords writes the first 500 entries (letters only) of the antislop
+// word list, most over-used first.
+func writeWords(src, dst string) error {
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	var list [][2]any
+	if err := json.Unmarshal(b, &list); err != nil {
+		return fmt.Errorf("read %s: %w", src, err)
+	}
+	re := regexp.MustCompile(`^[a-z]+$`)
+	var out strings.Builder
+	out.WriteString(`# Words chat models over-use in fiction: the first 500 entries (letters
+# only) of antislop-sampler's slop_words_2025-04-07.json, in its order (most
+# over-used first). Source: sam-paech/antislop-sampler @6aa2540,
+# Apache-2.0 (see ../NOTICE); copied through ../shared/data/lexicons.
+# Written by ` + "`go run ./cmd/fitslop`" + `; do not edit.
+`)
+	n := 0
+	for _, e := range list {
+		w, _ := e[0].(string)
+		w = strings.ToLower(strings.TrimSpace(w))
+		if !re.MatchString(w) {
+			continue
+		}
+		out.WriteString(w + "\n")
+		if n++; n == 500 {
+			break
+		}
+	}
+	if n < 500 {
+		return fmt.Errorf("%s: %d words, want 500", src, n)
 	}
 	return os.WriteFile(dst, []byte(out.String()), 0o644)
 }
