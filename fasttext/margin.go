@@ -3,6 +3,7 @@ package fasttext
 import (
 	"fmt"
 	"math"
+	"strings"
 )
 
 // Margin is a two-label softmax model folded into one number per input
@@ -106,7 +107,23 @@ func (m *Model) sumRows(s *scratch, text string, v []float32) (float64, int) {
 		} else {
 			tok, hv = EOS, eosHash
 		}
-		rows, isWord := m.lookupWord(c, tok, hv)
+		var rows []int32
+		isWord := true
+		if d.maxn == 0 {
+			// No character n-grams: a token's rows are its word row, if
+			// any; the dictionary's table finds it faster than the cache.
+			if wid, ok := d.find(tok, hv); ok {
+				if d.types[wid] != typeWord {
+					isWord = false
+				} else {
+					rows = d.sub[d.subOff[wid]:d.subOff[wid+1]]
+				}
+			} else if strings.HasPrefix(tok, LabelPrefix) {
+				isWord = false
+			}
+		} else {
+			rows, isWord = m.lookupWord(c, tok, hv)
+		}
 		for _, r := range rows {
 			sum += float64(v[r])
 		}
