@@ -85,6 +85,7 @@ func classifyLines(text string, found []clean.Line) []pageLine {
 	var out []pageLine
 	fi := 0
 	block := lineStory // lineHeadingRe inside related teasers, lineCommentsRe after a comments heading
+	storySeen := false // a comments heading ends a story: before any, it is a line like another
 	for start := 0; start < len(text); {
 		nl := strings.IndexByte(text[start:], '\n')
 		end, next := len(text), len(text)
@@ -111,9 +112,14 @@ func classifyLines(text string, found []clean.Line) []pageLine {
 			kind = lineClutter
 		default:
 			kind = classifyLine(t)
+			if kind == lineCommentsRe && reChatLabel.MatchString(t) {
+				kind = lineStory // "ChatGPT said:": a chat page copied, counted as such
+			}
 			switch {
 			case kind == lineHeadingRe:
 				block, kind = lineHeadingRe, lineClutter
+			case kind == lineCommentsRe && !storySeen:
+				kind = lineClutter // a lone "Mary says:" opening the text: no story yet for comments to follow
 			case kind == lineCommentsRe:
 				block, kind = lineCommentsRe, lineClutter
 			case block == lineHeadingRe && kind == lineStory && countWordsFast(t) < 25:
@@ -124,6 +130,8 @@ func classifyLines(text string, found []clean.Line) []pageLine {
 		}
 		if kind != lineStory {
 			out = append(out, pageLine{Start: start, End: end, Kind: kind})
+		} else if t != "" {
+			storySeen = true
 		}
 		start = next
 	}

@@ -887,6 +887,12 @@ var acronymsV2 = set("UPDATE", "EDIT", "EDITED", "DEAR", "ABBY", "PSA", "FYI", "
 	"IVF", "OBGYN", "OB", "GYN", "NICU", "PTA", "HOA", "LLC", "INC", "CEO", "SAHM", "SAHD", "WFH", "IRL", "DM", "DMs",
 	"PS", "PPS", "NB", "AP", "AFP", "EPA", "REUTERS", "UPI", "CNN", "NBC", "ABC", "CBS", "FOX", "NPR", "PBS", "MSNBC")
 
+// reChatLabel matches a chat page's speaker label alone on a line
+// ("ChatGPT said:", "You said:"), as copying a conversation leaves them.
+var reChatLabel = regexp.MustCompile(`(?im)^[ \t]*(chatgpt|claude|gemini|copilot|grok|deepseek|meta ai|perplexity|you) said:[ \t]*$`)
+
+var chatLabelTriggers = []string{"chatgpt", "claude", "gemini", "copilot", "grok", "deepseek", "meta", "perplexity", "you"}
+
 var assistantPatterns = newPatternSet(0,
 	pattern{re: regexp.MustCompile(`(?im)^\W*(sure|certainly|absolutely|of course|okay|ok|great|alright)\b[!,.]?\s*[—–-]?\s*((here'?s|here’s|here is|below is)\b|(i'?ve|i’ve|i have) (written|rewritten|created|crafted|drafted|expanded|shortened|revised|turned|made)\b)[^\n]{0,160}`),
 		triggers: []string{"sure", "certainly", "absolutely", "of course", "okay", "ok", "great", "alright"}, lineStart: true},
@@ -895,6 +901,9 @@ var assistantPatterns = newPatternSet(0,
 	pat(`(?i)\b(would you like me to (make|write|add|change|adjust|expand|shorten|continue|turn|give|rewrite|create|tweak|try)|do you want me to (make|write|add|change|adjust|expand|shorten|continue|rewrite)|let me know if you(’d|'d| would) like me to (make|write|add|change|adjust|expand|shorten|continue|rewrite)|if you(’d|'d| would) like,? i can (make|write|add|change|adjust|expand|shorten|continue|rewrite|also)|i can also (make it|write a|add a|adjust the|expand it|shorten it)|i hope you enjoy(ed)? (this|the) (story|tale|version))\b[^\n]{0,120}`,
 		"would you like me to", "do you want me to", "let me know if you", "if you'd like", "if you would like", "i can also", "i hope you enjoy", "i hope you enjoyed"),
 	pat(`(?i)\bas an ai( language model)?\b`, "as an ai"),
+	// A chat window copied whole: the speaker labels of ChatGPT's and its
+	// peers' pages, alone on a line.
+	pattern{re: reChatLabel, triggers: chatLabelTriggers, lineStart: true},
 	pattern{re: regexp.MustCompile(`\[(Insert|insert|Your|your|Name|NAME|Character|Title|TITLE)\b[^\]\n]{0,30}\]`), bracket: true},
 	pat(`(?i)\bword count:?\s*~?\d+`, "word count"),
 )
