@@ -75,13 +75,13 @@ func BenchmarkMargin(b *testing.B) {
 	if err != nil {
 		b.Skip(err)
 	}
-	texts, size := webtextSample(b)
+	texts, _ := webtextSample(b)
 	for i, t := range texts {
 		if len(t) > 3000 {
 			texts[i] = t[:3000] // what the detector reads
 		}
 	}
-	size = 0
+	var size int64
 	for _, t := range texts {
 		size += int64(len(t))
 	}
