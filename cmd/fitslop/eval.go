@@ -283,7 +283,8 @@ func writeReport(w *strings.Builder, ev *evalResult) {
 		"- The in-genre pages were all written by one model family (Claude). Their held-out rows measure new stories by the same writer, not other writers; real farm pages are mostly written by other models, which the modern set and the leave-one-family-out table speak to.\n"+
 		"- The WritingPrompts sets differ in layout: no human story has a line break, 99%% of the gpt-3.5-turbo ones do. The text model and the signals ignore layout (short_paragraphs needs four paragraphs), so those rows measure wording only.\n"+
 		"- The human sides are labelled by source, not checked: some 2023 Reddit and web posts read as chat-model text and count here as false positives.\n"+
-		"- The seeds are in the training data: their scores show the signals at work, not generalisation.\n")
+		"- The seeds are in the training data: their scores show the signals at work, not generalisation.\n"+
+		"- first_person, family_conflict and first_person_drama are measured but not weighed (weight 0, see cmd/fitslop -drop): they say a text is on the genre's theme, not who wrote it. B's machine side is almost all on the theme and its human side mostly off it, so a fit that weighs them learns theme for authorship, and adds about 2 to the logit of every human page on the theme; advice-column letters (edited first-person family prose, which the text model rates 0.65-0.7) were then flagged. No such page is in the shared data to measure it here.\n")
 	fmt.Fprintf(w, "\n## Seeds (real content-farm stories; in the training data)\n\n")
 	for _, s := range ev.Seeds {
 		fmt.Fprintf(w, "- %s: score %.3f (P(machine) %.3f); top reasons: %s\n", s.Name, s.Score, s.PMachine, strings.Join(s.Top, ", "))
