@@ -178,8 +178,8 @@ func runRun(ctx context.Context, o runOpts, stdout, stderr io.Writer) (err error
 	// made from the bucket's state, and uploads as inputs complete.
 	var remote *s3Out
 	if store.IsURL(o.out) {
-		if o.dedup != "none" || o.task.tasks > 1 || o.report {
-			return usagef("--out %s: --dedup, --tasks and --report need a local or shared-file-system output for now", o.out)
+		if o.dedup != "none" || o.task.tasks > 1 {
+			return usagef("--out %s: --dedup and --tasks need a local or shared-file-system output for now", o.out)
 		}
 		if remote, err = newS3Out(ctx, o.out, stderr); err != nil {
 			return err
@@ -290,6 +290,11 @@ func runRun(ctx context.Context, o runOpts, stdout, stderr io.Writer) (err error
 	if remote != nil {
 		var de *pipeline.DamagedError
 		if err == nil || errors.As(err, &de) {
+			// The report is made from the staged stats, and goes up with
+			// them.
+			if rerr := reportAfter(o.report, o.out, nil, stdout); rerr != nil {
+				return errors.Join(err, rerr)
+			}
 			if ferr := remote.finish(ctx); ferr != nil {
 				return errors.Join(err, ferr)
 			}

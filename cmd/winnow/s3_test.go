@@ -135,7 +135,7 @@ func TestS3(t *testing.T) {
 	if err := c.Put(ctx, "crawl", "big/big.jsonl", big); err != nil {
 		t.Fatal(err)
 	}
-	cmd = exec.Command(winnowBin, "run", "-q", "--filters", "none", "--compression", "none", "--out", "s3://crawl/bigout", "s3://crawl/big/")
+	cmd = exec.Command(winnowBin, "run", "-q", "--filters", "none", "--compression", "none", "--report", "--out", "s3://crawl/bigout", "s3://crawl/big/")
 	cmd.Env = env
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("big run: %v\n%s", err, out)
@@ -143,5 +143,9 @@ func TestS3(t *testing.T) {
 	st, err := os.Stat(filepath.Join(root, "crawl", "bigout", "kept", "big.jsonl"))
 	if err != nil || st.Size() < 16<<20 {
 		t.Errorf("big output: %v (%d bytes)", err, st.Size())
+	}
+	// --report: the report goes up with the run's files.
+	if b, err := os.ReadFile(filepath.Join(root, "crawl", "bigout", "report.html")); err != nil || !bytes.Contains(b, []byte("<svg")) {
+		t.Errorf("report.html in the bucket: %v", err)
 	}
 }
