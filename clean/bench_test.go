@@ -32,7 +32,7 @@ func BenchmarkCaption(b *testing.B) {
 		for _, t := range texts {
 			d.Reset()
 			d.Text = t
-			c.Keep(d)
+			c.Transform(d)
 		}
 	}
 	b.ReportMetric(float64(len(texts))*float64(b.N)/b.Elapsed().Seconds(), "docs/s")

@@ -59,8 +59,8 @@ type Caption struct {
 }
 
 var (
-	_ doc.Filter = (*Caption)(nil)
-	_ doc.Named  = (*Caption)(nil)
+	_ doc.Transformer = (*Caption)(nil)
+	_ doc.Named       = (*Caption)(nil)
 )
 
 // NewCaption returns the stage for cfg.
@@ -74,10 +74,10 @@ func NewCaption(cfg CaptionConfig) (*Caption, error) {
 // Name returns "caption_clean_v1".
 func (c *Caption) Name() string { return NameCaption }
 
-// Keep implements doc.Filter. It always returns (true, ""). It sets
-// MetaCaptionLines and MetaRepeatedLines (0 included) and, if it found
+// Transform implements doc.Transformer. It sets MetaCaptionLines,
+// MetaCaptionLinesAI and MetaRepeatedLines (0 included) and, if it found
 // lines to remove, rewrites the text with d.SetText.
-func (c *Caption) Keep(d *doc.Doc) (bool, string) {
+func (c *Caption) Transform(d *doc.Doc) {
 	lines := c.Lines(d)
 	captions, repeats, ai := 0, 0, 0
 	for _, l := range lines {
@@ -97,7 +97,6 @@ func (c *Caption) Keep(d *doc.Doc) (bool, string) {
 	if len(lines) > 0 {
 		d.SetText(Cut(d.Text, lines))
 	}
-	return true, ""
 }
 
 type memoKey struct{ cfg CaptionConfig }

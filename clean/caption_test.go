@@ -188,9 +188,7 @@ func TestCaptionTexts(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			d := &doc.Doc{Text: tc.in}
 			c, _ := NewCaption(DefaultCaption())
-			if ok, _ := c.Keep(d); !ok {
-				t.Fatal("Keep returned false")
-			}
+			c.Transform(d)
 			if d.Text != tc.want {
 				t.Errorf("text = %q, want %q", d.Text, tc.want)
 			}
@@ -238,7 +236,7 @@ func TestLinesMemo(t *testing.T) {
 	if len(a) != 1 || &a[0] != &b[0] {
 		t.Fatalf("Lines not memoized: %v %v", a, b)
 	}
-	c.Keep(d)
+	c.Transform(d)
 	if got := c.Lines(d); len(got) != 0 {
 		t.Errorf("Lines after Keep = %v, want none", got)
 	}
@@ -253,13 +251,13 @@ func ExampleFindLines() {
 	// caption Midjourney "A worried woman sitting on a bed | Source: Midjourney"
 }
 
-func ExampleCaption_Keep() {
+func ExampleCaption_Transform() {
 	c, err := NewCaption(DefaultCaption())
 	if err != nil {
 		panic(err)
 	}
 	d := &doc.Doc{Text: "He left.\n\nAn angry man | Source: Midjourney\n\nAn angry man | Source: Midjourney\n\nI cried.\n"}
-	c.Keep(d)
+	c.Transform(d)
 	n, _ := d.Meta.Get(MetaCaptionLines)
 	fmt.Printf("%q %d\n", d.Text, n)
 	// Output:

@@ -96,7 +96,7 @@
 //	if err != nil {
 //		return err
 //	}
-//	c.Keep(d) // always true; d.Text rewritten if something was removed
+//	c.Transform(d) // d.Text rewritten if something was removed
 //
 // # Concurrency
 //

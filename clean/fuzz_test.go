@@ -58,7 +58,7 @@ func checkFindLines(t *testing.T, text string) {
 
 	d := &doc.Doc{Text: text}
 	c, _ := NewCaption(DefaultCaption())
-	c.Keep(d)
+	c.Transform(d)
 	if want := Cut(text, lines); d.Text != want {
 		t.Fatalf("stage output %q, Cut %q", d.Text, want)
 	}

@@ -98,6 +98,13 @@ type Filter interface {
 	Keep(d *Doc) (ok bool, reason string)
 }
 
+// Transformer changes a document and never removes it: caption and
+// credit clean-up, PII redaction. The pipeline counts and times it like any
+// stage, and it never appears among the reasons a document was removed.
+type Transformer interface {
+	Transform(d *Doc)
+}
+
 // Named is implemented by stages that have a stable name, such as
 // "gopher_quality_v1". The pipeline uses it in stats.
 type Named interface {

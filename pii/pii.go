@@ -8,7 +8,7 @@
 //	out, emails, ips := r.Redact("write to jane@mail.net from 8.8.8.8")
 //	// out == "write to email@example.com from 22.214.171.124", emails == 1, ips == 1
 //
-// As a doc.Filter, Keep always keeps the document; it calls d.SetText only
+// As a doc.Transformer (a stage that never removes), Transform calls d.SetText only
 // when the text changed and always sets metadata.pii_emails and
 // metadata.pii_ips to the number of replacements made (0 when none).
 // A Redactor holds no mutable state and is safe for concurrent use.
@@ -106,7 +106,7 @@ import (
 // Name is the stage's stable name.
 const Name = "pii_v1"
 
-// Metadata keys set by Keep.
+// Metadata keys set by Transform.
 const (
 	MetaEmails = "pii_emails"
 	MetaIPs    = "pii_ips"
@@ -212,8 +212,8 @@ type Redactor struct {
 }
 
 var (
-	_ doc.Filter = (*Redactor)(nil)
-	_ doc.Named  = (*Redactor)(nil)
+	_ doc.Transformer = (*Redactor)(nil)
+	_ doc.Named       = (*Redactor)(nil)
 )
 
 // New returns the stage for cfg.
@@ -229,15 +229,15 @@ func New(cfg Config) (*Redactor, error) {
 // Name returns "pii_v1".
 func (r *Redactor) Name() string { return Name }
 
-// Keep redacts d's text in place and records the counts. It always keeps.
-func (r *Redactor) Keep(d *doc.Doc) (bool, string) {
+// Transform implements doc.Transformer: it redacts d's text in place and
+// records the counts.
+func (r *Redactor) Transform(d *doc.Doc) {
 	out, emails, ips := r.Redact(d.Text)
 	if out != d.Text {
 		d.SetText(out)
 	}
 	d.Meta.Set(MetaEmails, emails)
 	d.Meta.Set(MetaIPs, ips)
-	return true, ""
 }
 
 // Redact returns text with e-mails and IPs replaced, and how many of each

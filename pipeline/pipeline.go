@@ -112,10 +112,44 @@ type Counter interface {
 	Counters() map[string]int64
 }
 
-// Stage is one named step of the chain.
+// Stage is one named step of the chain, of one of two kinds: a Filter
+// decides whether a document is kept (and may rewrite or tag it); a
+// Transform changes it and always keeps it. Exactly one is set.
 type Stage struct {
-	Name   string
-	Filter doc.Filter
+	Name      string
+	Filter    doc.Filter
+	Transform doc.Transformer
+}
+
+// Stage kinds, as stats.json names them.
+const (
+	KindDecide    = "decide"
+	KindTransform = "transform"
+)
+
+// Kind returns KindTransform or KindDecide.
+func (s Stage) Kind() string {
+	if s.Transform != nil {
+		return KindTransform
+	}
+	return KindDecide
+}
+
+// Run runs the stage on d: a transform keeps d always.
+func (s Stage) Run(d *doc.Doc) (ok bool, reason string) {
+	if s.Transform != nil {
+		s.Transform.Transform(d)
+		return true, ""
+	}
+	return s.Filter.Keep(d)
+}
+
+// impl is the value that implements the stage.
+func (s Stage) impl() any {
+	if s.Transform != nil {
+		return s.Transform
+	}
+	return s.Filter
 }
 
 // Config configures a run.
@@ -262,11 +296,18 @@ func Run(ctx context.Context, cfg Config) (*Stats, error) {
 		}
 	}
 
-	r := &runner{cfg: cfg, names: names, work: make(chan *batch, cfg.Workers*2)}
+	kinds := make([]string, len(probe))
+	for i, s := range probe {
+		if (s.Filter == nil) == (s.Transform == nil) {
+			return nil, fmt.Errorf("pipeline: stage %q: set one of Filter and Transform", s.Name)
+		}
+		kinds[i] = s.Kind()
+	}
+	r := &runner{cfg: cfg, names: names, kinds: kinds, work: make(chan *batch, cfg.Workers*2)}
 	// Stages that count things beyond verdicts (extract_v1's abandoned
 	// extractions), each counted once however many chains share it.
 	counters := map[Counter]bool{}
-	total := newStats(names)
+	total := newStats(names, kinds)
 	total.Workers = cfg.Workers
 
 	g, gctx := errgroup.WithContext(ctx)
@@ -279,7 +320,7 @@ func Run(ctx context.Context, cfg Config) (*Stats, error) {
 			}
 		}
 		for _, s := range chain {
-			if c, ok := s.Filter.(Counter); ok {
+			if c, ok := s.impl().(Counter); ok {
 				counters[c] = true
 			}
 		}
@@ -358,6 +399,7 @@ func Run(ctx context.Context, cfg Config) (*Stats, error) {
 type runner struct {
 	cfg   Config
 	names []string
+	kinds []string // of each stage: KindDecide or KindTransform
 	work  chan *batch
 }
 
@@ -423,7 +465,7 @@ func (r *runner) file(ctx context.Context, in Input) (*FileStats, error) {
 	// An input that cannot be read at all is reported with the others;
 	// no marker is written, so a rerun tries it again.
 	unreadable := func(err error) (*FileStats, error) {
-		fs.Stats = newStats(r.names)
+		fs.Stats = newStats(r.names, r.kinds)
 		fs.Error = err.Error()
 		return fs, err
 	}
@@ -496,7 +538,7 @@ func (r *runner) file(ctx context.Context, in Input) (*FileStats, error) {
 	fctx, fcancel := context.WithCancel(ctx)
 	defer fcancel()
 	queue := make(chan *batch, cfg.Workers*2+2)
-	stats := newStats(r.names)
+	stats := newStats(r.names, r.kinds)
 	readDone := make(chan error, 1)
 	go func() {
 		err := read(fctx, queue)

@@ -22,7 +22,9 @@ func (c *Count) merge(o Count) { c.Docs += o.Docs; c.Bytes += o.Bytes }
 
 // FilterStats counts what one stage removed, by reason.
 type FilterStats struct {
-	Name    string           `json:"name"`
+	Name string `json:"name"`
+	// Kind is KindDecide or KindTransform (which removes nothing).
+	Kind    string           `json:"kind,omitempty"`
 	Removed Count            `json:"removed"`
 	Reasons map[string]int64 `json:"reasons"`
 	Seconds float64          `json:"seconds"`
@@ -93,10 +95,10 @@ type FileStats struct {
 	Seconds     float64 `json:"seconds"`
 }
 
-func newStats(names []string) *Stats {
+func newStats(names, kinds []string) *Stats {
 	s := &Stats{Version: StatsVersion, StageSeconds: map[string]float64{}}
-	for _, n := range names {
-		s.Filters = append(s.Filters, FilterStats{Name: n, Reasons: map[string]int64{}})
+	for i, n := range names {
+		s.Filters = append(s.Filters, FilterStats{Name: n, Kind: kinds[i], Reasons: map[string]int64{}})
 	}
 	return s
 }
@@ -112,7 +114,7 @@ func (s *Stats) Merge(o *Stats) {
 	s.BlankLines += o.BlankLines
 	for i := range o.Filters {
 		if i >= len(s.Filters) {
-			s.Filters = append(s.Filters, FilterStats{Name: o.Filters[i].Name, Reasons: map[string]int64{}})
+			s.Filters = append(s.Filters, FilterStats{Name: o.Filters[i].Name, Kind: o.Filters[i].Kind, Reasons: map[string]int64{}})
 		}
 		f := &s.Filters[i]
 		f.Removed.merge(o.Filters[i].Removed)

@@ -28,7 +28,7 @@ func (r *runner) worker(ctx context.Context, chain []Stage) {
 // process parses and filters every entry of b into b's output buffers and
 // counts them in b.stats.
 func (r *runner) process(b *batch, chain []Stage, d *doc.Doc) {
-	st := newStats(r.names)
+	st := newStats(r.names, r.kinds)
 	b.stats = st
 	st.BlankLines = b.blank
 	st.WARCRecords = b.warc
@@ -68,7 +68,7 @@ func (r *runner) process(b *batch, chain []Stage, d *doc.Doc) {
 
 		removedBy, reason := -1, ""
 		for i, s := range chain {
-			ok, why := s.Filter.Keep(d)
+			ok, why := s.Run(d)
 			t3 := time.Now()
 			stageNanos[i] += int64(t3.Sub(t2))
 			t2 = t3

@@ -370,7 +370,7 @@ func (s *Server) filter(ctx context.Context, w http.ResponseWriter, r *http.Requ
 		}
 		f := filtered{ID: in.ID, Keep: true}
 		for _, st := range ch.stages {
-			if ok, why := st.Filter.Keep(d); !ok {
+			if ok, why := st.Run(d); !ok {
 				f.Keep, f.Stage, f.Reason = false, st.Name, why
 				break
 			}

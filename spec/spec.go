@@ -250,10 +250,21 @@ func (s *Spec) Names() []string {
 	return out
 }
 
-// Built is a built stage: its name and the filter that runs it.
+// Built is a built stage: its name and what runs it, a Filter (keeps or
+// removes) or a Transform (changes, never removes). Exactly one is set.
 type Built struct {
-	Name   string
-	Filter doc.Filter
+	Name      string
+	Filter    doc.Filter
+	Transform doc.Transformer
+}
+
+// Run runs the stage on d: a transform keeps d always.
+func (b Built) Run(d *doc.Doc) (ok bool, reason string) {
+	if b.Transform != nil {
+		b.Transform.Transform(d)
+		return true, ""
+	}
+	return b.Filter.Keep(d)
 }
 
 // Build builds every stage. Stages are safe for concurrent use: build once
@@ -269,7 +280,16 @@ func (s *Spec) Build() ([]Built, error) {
 		if err != nil {
 			return nil, fmt.Errorf("stage %s: %w", st.Name, err)
 		}
-		out = append(out, Built{Name: st.Name, Filter: f})
+		b := Built{Name: st.Name}
+		switch f := f.(type) {
+		case doc.Transformer:
+			b.Transform = f
+		case doc.Filter:
+			b.Filter = f
+		default:
+			return nil, fmt.Errorf("internal error: stage %s builds a %T, neither a doc.Filter nor a doc.Transformer", st.Name, f)
+		}
+		out = append(out, b)
 	}
 	return out, nil
 }

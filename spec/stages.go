@@ -4,7 +4,6 @@ import (
 	"github.com/winnowhq/winnow/clean"
 	"github.com/winnowhq/winnow/detect"
 	slopmodel "github.com/winnowhq/winnow/detect/model"
-	"github.com/winnowhq/winnow/doc"
 	"github.com/winnowhq/winnow/extract"
 	"github.com/winnowhq/winnow/filter"
 	"github.com/winnowhq/winnow/lang"
@@ -18,19 +17,19 @@ type Def struct {
 	Aliases []string // older names read as this one
 	Help    string
 
-	newConfig func() any // a pointer to a Config with the defaults
-	build     func(cfg any) (doc.Filter, error)
+	newConfig func() any                 // a pointer to a Config with the defaults
+	build     func(cfg any) (any, error) // a doc.Filter or a doc.Transformer
 }
 
 // Default returns a pointer to a new Config of the stage with its defaults.
 func (d Def) Default() any { return d.newConfig() }
 
 // def makes a Def from a typed default and constructor.
-func def[C any, F doc.Filter](name, help string, aliases []string, dflt func() C, build func(C) (F, error)) Def {
+func def[C any, S any](name, help string, aliases []string, dflt func() C, build func(C) (S, error)) Def {
 	return Def{
 		Name: name, Help: help, Aliases: aliases,
 		newConfig: func() any { c := dflt(); return &c },
-		build: func(cfg any) (doc.Filter, error) {
+		build: func(cfg any) (any, error) {
 			f, err := build(*cfg.(*C))
 			if err != nil {
 				return nil, err

@@ -50,7 +50,11 @@ func withFault(stages []pipeline.Stage) []pipeline.Stage {
 	for i, s := range stages {
 		out[i] = s
 		if s.Name == fault.stage {
-			out[i].Filter = &faultFilter{Filter: s.Filter, at: fault.n, seen: faultSeen(s.Name)}
+			if s.Transform != nil {
+				out[i].Transform = &faultTransform{Transformer: s.Transform, at: fault.n, seen: faultSeen(s.Name)}
+			} else {
+				out[i].Filter = &faultFilter{Filter: s.Filter, at: fault.n, seen: faultSeen(s.Name)}
+			}
 		}
 	}
 	return out
@@ -80,4 +84,17 @@ func (f *faultFilter) Keep(d *doc.Doc) (bool, string) {
 		killSelf()
 	}
 	return f.Filter.Keep(d)
+}
+
+type faultTransform struct {
+	doc.Transformer
+	at   int64
+	seen *atomic.Int64
+}
+
+func (f *faultTransform) Transform(d *doc.Doc) {
+	if f.seen.Add(1) == f.at {
+		killSelf()
+	}
+	f.Transformer.Transform(d)
 }

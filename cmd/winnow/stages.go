@@ -149,7 +149,7 @@ func chainFactory(s *spec.Spec) (func() ([]pipeline.Stage, error), error) {
 	}
 	chain := make([]pipeline.Stage, len(built))
 	for i, b := range built {
-		chain[i] = pipeline.Stage{Name: b.Name, Filter: b.Filter}
+		chain[i] = pipeline.Stage{Name: b.Name, Filter: b.Filter, Transform: b.Transform}
 	}
 	if fault.err != nil {
 		return nil, usageError{fault.err}

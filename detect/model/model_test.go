@@ -125,7 +125,7 @@ func TestPriorFromCleanStage(t *testing.T) {
 	}
 	for name, text := range seeds(t) {
 		d := &doc.Doc{ID: name, Text: text}
-		c.Keep(d)
+		c.Transform(d)
 		if strings.Contains(d.Text, "Source:") {
 			t.Fatalf("%s: clean left captions", name)
 		}
