@@ -91,22 +91,9 @@ func (m *Model) sumRows(s *scratch, text string, v []float32) (float64, int) {
 	hashes := s.hashes[:0]
 	c := s.cache
 	for i := 0; ; {
-		for i < len(text) && isSpace[text[i]] {
-			i++
-		}
 		var tok string
 		var hv uint32
-		if i < len(text) {
-			j := i
-			hv = fnvOffset
-			for j < len(text) && !isSpace[text[j]] {
-				hv = hashByte(hv, text[j])
-				j++
-			}
-			tok, i = text[i:j], j
-		} else {
-			tok, hv = EOS, eosHash
-		}
+		tok, hv, i = nextToken(text, i)
 		var rows []int32
 		isWord := true
 		if d.maxn == 0 {
@@ -136,17 +123,11 @@ func (m *Model) sumRows(s *scratch, text string, v []float32) (float64, int) {
 		}
 	}
 	if wn > 1 && d.bucket > 0 {
-		bucket := uint64(d.bucket)
-		for i := range hashes {
-			hv := uint64(int64(hashes[i]))
-			for j := i + 1; j < len(hashes) && j < i+wn; j++ {
-				hv = hv*ngramMul + uint64(int64(hashes[j]))
-				if r, ok := d.row(int32(hv % bucket)); ok {
-					sum += float64(v[r])
-					n++
-				}
-			}
+		s.ngrams = d.appendNgramRows(s.ngrams[:0], hashes, wn)
+		for _, r := range s.ngrams {
+			sum += float64(v[r])
 		}
+		n += len(s.ngrams)
 	}
 	s.hashes = hashes
 	return sum, n

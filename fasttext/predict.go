@@ -23,6 +23,7 @@ type scratch struct {
 	hidden []float32
 	output []float32
 	hashes []int32
+	ngrams []int32 // the rows of the word n-grams
 	heap   []scored
 	cache  *wordCache
 
@@ -107,22 +108,9 @@ func (m *Model) computeHidden(s *scratch, text string) bool {
 	dim := len(h)
 	h = h[:dim]
 	for i := 0; ; {
-		for i < len(text) && isSpace[text[i]] {
-			i++
-		}
 		var tok string
 		var hv uint32
-		if i < len(text) {
-			j := i
-			hv = fnvOffset
-			for j < len(text) && !isSpace[text[j]] {
-				hv = hashByte(hv, text[j])
-				j++
-			}
-			tok, i = text[i:j], j
-		} else {
-			tok, hv = EOS, eosHash
-		}
+		tok, hv, i = nextToken(text, i)
 		rows, isWord := m.lookupWord(c, tok, hv)
 		if flat != nil {
 			// addRow inlined: the same float32 adds, in the same order.
@@ -146,17 +134,11 @@ func (m *Model) computeHidden(s *scratch, text string) bool {
 		}
 	}
 	if wn > 1 && d.bucket > 0 {
-		bucket := uint64(d.bucket)
-		for i := range hashes {
-			hv := uint64(int64(hashes[i]))
-			for j := i + 1; j < len(hashes) && j < i+wn; j++ {
-				hv = hv*ngramMul + uint64(int64(hashes[j]))
-				if r, ok := d.row(int32(hv % bucket)); ok {
-					m.in.addRow(h, int(r))
-					n++
-				}
-			}
+		s.ngrams = d.appendNgramRows(s.ngrams[:0], hashes, wn)
+		for _, r := range s.ngrams {
+			m.in.addRow(h, int(r))
 		}
+		n += len(s.ngrams)
 	}
 	s.hashes = hashes
 	if n == 0 {
@@ -167,6 +149,42 @@ func (m *Model) computeHidden(s *scratch, text string) bool {
 		h[j] *= scale
 	}
 	return true
+}
+
+// appendNgramRows appends the rows of the word n-grams (2 to wn words) of
+// the words whose hashes are given, in fastText's order
+// (Dictionary::addWordNgrams), leaving out buckets a pruned model dropped.
+func (dict *dictionary) appendNgramRows(dst, hashes []int32, wn int) []int32 {
+	bucket := uint64(dict.bucket)
+	for i := range hashes {
+		hv := uint64(int64(hashes[i]))
+		for j := i + 1; j < len(hashes) && j < i+wn; j++ {
+			hv = hv*ngramMul + uint64(int64(hashes[j]))
+			if r, ok := dict.row(int32(hv % bucket)); ok {
+				dst = append(dst, r)
+			}
+		}
+	}
+	return dst
+}
+
+// nextToken returns the token of text at or after i (skipping the bytes
+// Dictionary::readWord splits on), its hashString and the index after it;
+// past the last token it returns EOS, as the end of a line.
+func nextToken(text string, i int) (tok string, hv uint32, next int) {
+	for i < len(text) && isSpace[text[i]] {
+		i++
+	}
+	if i >= len(text) {
+		return EOS, eosHash, i
+	}
+	j := i
+	hv = fnvOffset
+	for j < len(text) && !isSpace[text[j]] {
+		hv = hashByte(hv, text[j])
+		j++
+	}
+	return text[i:j], hv, j
 }
 
 // appendWordRows appends the input rows of token tok to dst in fastText's

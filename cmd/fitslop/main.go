@@ -490,41 +490,29 @@ func round(x float64) float64 { return math.Round(x*1e6) / 1e6 }
 // writeLexicon writes the first 600 multi-word phrases (letters and
 // apostrophes only) of the antislop phrase list, most over-used first.
 func writeLexicon(src, dst string) error {
-	b, err := os.ReadFile(src)
-	if err != nil {
-		return err
-	}
-	var list [][2]any
-	if err := json.Unmarshal(b, &list); err != nil {
-		return fmt.Errorf("read %s: %w", src, err)
-	}
-	re := regexp.MustCompile(`^[a-z]+(['’][a-z]+)?( [a-z]+(['’][a-z]+)?)+$`)
-	var out strings.Builder
-	out.WriteString(`# Phrases chat models over-use in fiction: the first 600 multi-word entries
+	return writeList(src, dst, `^[a-z]+(['’][a-z]+)?( [a-z]+(['’][a-z]+)?)+$`, 600, `# Phrases chat models over-use in fiction: the first 600 multi-word entries
 # (letters and apostrophes only) of antislop-sampler's
 # slop_phrases_2025-04-07.json, in its order (most over-used first).
 # Source: sam-paech/antislop-sampler @6aa2540, Apache-2.0 (see
 # ../NOTICE); copied through ../shared/data/lexicons. Written by
-# ` + "`go run ./cmd/fitslop`" + `; do not edit.
+# `+"`go run ./cmd/fitslop`"+`; do not edit.
 `)
-	n := 0
-	for _, e := range list {
-		p, _ := e[0].(string)
-		p = strings.ToLower(strings.TrimSpace(p))
-		if !re.MatchString(p) {
-			continue
-		}
-		out.WriteString(p + "\n")
-		if n++; n == 600 {
-			break
-		}
-	}
-	return os.WriteFile(dst, []byte(out.String()), 0o644)
 }
 
 // writeWords writes the first 500 entries (letters only) of the antislop
 // word list, most over-used first.
 func writeWords(src, dst string) error {
+	return writeList(src, dst, `^[a-z]+$`, 500, `# Words chat models over-use in fiction: the first 500 entries (letters
+# only) of antislop-sampler's slop_words_2025-04-07.json, in its order (most
+# over-used first). Source: sam-paech/antislop-sampler @6aa2540,
+# Apache-2.0 (see ../NOTICE); copied through ../shared/data/lexicons.
+# Written by `+"`go run ./cmd/fitslop`"+`; do not edit.
+`)
+}
+
+// writeList writes header, then the first n entries of a [[entry, count],
+// …] JSON list that match expr once lower-cased, in the list's order.
+func writeList(src, dst, expr string, n int, header string) error {
 	b, err := os.ReadFile(src)
 	if err != nil {
 		return err
@@ -533,15 +521,10 @@ func writeWords(src, dst string) error {
 	if err := json.Unmarshal(b, &list); err != nil {
 		return fmt.Errorf("read %s: %w", src, err)
 	}
-	re := regexp.MustCompile(`^[a-z]+$`)
+	re := regexp.MustCompile(expr)
 	var out strings.Builder
-	out.WriteString(`# Words chat models over-use in fiction: the first 500 entries (letters
-# only) of antislop-sampler's slop_words_2025-04-07.json, in its order (most
-# over-used first). Source: sam-paech/antislop-sampler @6aa2540,
-# Apache-2.0 (see ../NOTICE); copied through ../shared/data/lexicons.
-# Written by ` + "`go run ./cmd/fitslop`" + `; do not edit.
-`)
-	n := 0
+	out.WriteString(header)
+	got := 0
 	for _, e := range list {
 		w, _ := e[0].(string)
 		w = strings.ToLower(strings.TrimSpace(w))
@@ -549,12 +532,12 @@ func writeWords(src, dst string) error {
 			continue
 		}
 		out.WriteString(w + "\n")
-		if n++; n == 500 {
+		if got++; got == n {
 			break
 		}
 	}
-	if n < 500 {
-		return fmt.Errorf("%s: %d words, want 500", src, n)
+	if got < n {
+		return fmt.Errorf("%s: %d entries match %s, want %d", src, got, expr, n)
 	}
 	return os.WriteFile(dst, []byte(out.String()), 0o644)
 }

@@ -50,15 +50,7 @@ func dedupCorpus(t *testing.T, dir string) []string {
 		b, _ = json.Marshal(cp)
 		files[(i+1)%4] = append(files[(i+1)%4], string(b))
 	}
-	var paths []string
-	for i, ls := range files {
-		p := filepath.Join(dir, fmt.Sprintf("part-%d.jsonl", i))
-		if err := os.WriteFile(p, []byte(strings.Join(ls, "\n")+"\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		paths = append(paths, p)
-	}
-	return paths
+	return writeInputs(t, dir, files)
 }
 
 // sameDedup checks that a split dedup wrote what winnow dedup run wrote on
@@ -185,13 +177,7 @@ func TestSlurmDedup(t *testing.T) {
 	submit()
 	waitJobs(t, env, 240*time.Second, func(q string) bool { return strings.TrimSpace(q) == "" })
 	if _, err := os.Stat(filepath.Join(out, "stats.json")); err != nil {
-		logs, _ := filepath.Glob(filepath.Join(out, "slurm", "logs", "*"))
-		var all strings.Builder
-		for _, l := range logs {
-			b, _ := os.ReadFile(l)
-			all.WriteString(l + ":\n" + string(b))
-		}
-		t.Fatalf("not merged: %v\nlogs:\n%s", err, all.String())
+		t.Fatalf("not merged: %v\nlogs:\n%s", err, slurmLogs(out))
 	}
 	if r := winnow(t, nil, "dedup", "run", "-q", "--out", local, in); r.code != 0 {
 		t.Fatal(r.stderr)

@@ -168,6 +168,18 @@ func randomBytes(t *testing.T, n int) []byte {
 	return b
 }
 
+// slurmLogs returns the jobs' logs under OUT/slurm/logs, each after its
+// name, for a failure message.
+func slurmLogs(out string) string {
+	logs, _ := filepath.Glob(filepath.Join(out, "slurm", "logs", "*"))
+	var all strings.Builder
+	for _, l := range logs {
+		b, _ := os.ReadFile(l)
+		all.WriteString(l + ":\n" + string(b))
+	}
+	return all.String()
+}
+
 // waitJobs waits until Slurm runs none of the test's jobs.
 func waitJobs(t *testing.T, env []string, timeout time.Duration, done func(queue string) bool) string {
 	t.Helper()
@@ -249,13 +261,7 @@ func TestSlurm(t *testing.T) {
 	submit()
 	waitJobs(t, env, 180*time.Second, func(q string) bool { return strings.TrimSpace(q) == "" })
 	if st := winnow(t, nil, "slurm", "status", out); !strings.Contains(st.stdout, "3 of 3 tasks finished") || !strings.Contains(st.stdout, "merged") {
-		logs, _ := filepath.Glob(filepath.Join(out, "slurm", "logs", "*"))
-		var all strings.Builder
-		for _, l := range logs {
-			b, _ := os.ReadFile(l)
-			all.WriteString(l + ":\n" + string(b))
-		}
-		t.Fatalf("status: %s\nlogs:\n%s", st.stdout, all.String())
+		t.Fatalf("status: %s\nlogs:\n%s", st.stdout, slurmLogs(out))
 	}
 	a, b := readStats(t, local), readStats(t, out)
 	if a.In != b.In || a.Kept != b.Kept || a.Removed != b.Removed || a.Rejected != b.Rejected {
