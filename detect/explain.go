@@ -53,6 +53,8 @@ func (r Reason) Explain() string {
 		what = fmt.Sprintf("%.1f phrases chat models over-use (\"voice barely above a whisper\", \"It wasn't anger. It was grief.\") per 1,000 words", v)
 	case SigSlopWords:
 		what = fmt.Sprintf("%.1f words chat models over-use in fiction (\"testament\", \"unwavering\", \"whispered\") per 1,000 words", v)
+	case SigRegister:
+		what = fmt.Sprintf("%.1f phrases of chat-assistant prose (\"Firstly,\", \"a blessing in disguise\", \"delve into\") per 1,000 words", v)
 	case SigShortParas:
 		what = fmt.Sprintf("%.0f%% of the story's paragraphs are 30 words or fewer: the genre's short, punchy rhythm", 100*v)
 	case SigIntro:

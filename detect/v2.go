@@ -26,6 +26,7 @@ const (
 	SigMoral       = "moral_close"        // moralising sentences among the story's last three (count)
 	SigSlopPhrases = "slop_phrases"       // phrases chat models over-use ("voice barely above a whisper"), per 1,000 words
 	SigSlopWords   = "slop_words"         // words chat models over-use in fiction ("testament", "unwavering"), per 1,000 words
+	SigRegister    = "assistant_register" // chat-assistant essay phrases ("Firstly,", "a blessing in disguise", "delve into"), per 1,000 words
 	SigShortParas  = "short_paragraphs"   // share of the story's paragraphs of 1 to 30 words (0 under four paragraphs)
 	SigIntro       = "narrator_intro"     // "My name is Emily, and I'm 28", "I'm Marcus, 41": the narrator by name (count)
 )
@@ -33,14 +34,14 @@ const (
 var signalNamesV2 = []string{
 	SigAICredit, SigStockCredit, SigRepeated, SigShouted, SigExclaim, SigEllipsis, SigFirstPerson, SigFamily,
 	SigTwist, SigIdiom, SigDrama, SigTitle, SigAssistant, SigScaffold, SigEngagement, SigFragments, SigMoral,
-	SigSlopPhrases, SigShortParas, SigIntro, SigSlopWords, SigModel,
+	SigSlopPhrases, SigShortParas, SigIntro, SigSlopWords, SigRegister, SigModel,
 }
 
 var transformsV2 = map[string]string{
 	SigAICredit: "log1p", SigStockCredit: "identity", SigRepeated: "log1p", SigShouted: "log1p", SigExclaim: "log1p",
 	SigEllipsis: "log1p", SigFirstPerson: "log1p", SigFamily: "log1p", SigTwist: "log1p", SigIdiom: "log1p",
 	SigDrama: "identity", SigTitle: "identity", SigAssistant: "log1p", SigScaffold: "log1p", SigEngagement: "log1p",
-	SigFragments: "log1p", SigMoral: "log1p", SigSlopPhrases: "log1p", SigShortParas: "identity", SigIntro: "log1p", SigSlopWords: "log1p", SigModel: "identity",
+	SigFragments: "log1p", SigMoral: "log1p", SigSlopPhrases: "log1p", SigShortParas: "identity", SigIntro: "log1p", SigSlopWords: "log1p", SigRegister: "log1p", SigModel: "identity",
 }
 
 // index of each v2 signal in the feature vector.
@@ -162,6 +163,8 @@ func extractV2(text string, prior Prior) ([]Signal, string) {
 		return lower[i] == "reveal" && i > 0 && lower[i-1] == "gender" // a party, not a twist
 	}))
 	idiom.Value = per1k(matchPhrases(lower, words, ents, func(e *entry) [][]string { return e.idiom }, idiom, span, nil))
+	register := sig(SigRegister)
+	register.Value = per1k(matchPhrases(lower, words, ents, func(e *entry) [][]string { return e.register }, register, span, nil))
 	nSlop := matchPhrases(lower, words, ents, func(e *entry) [][]string { return e.slop }, slop, span, nil)
 	nSlop += notXButY(story, lower, words, slop, span)
 	slop.Value = per1k(nSlop)
@@ -979,6 +982,21 @@ var slopByFirst = func() map[string][][]string {
 	return indexPhrases(ps)
 }()
 
+//go:embed register_phrases.txt
+var registerText string
+
+// registerByFirst indexes the phrases of chat-assistant prose (see
+// register_phrases.txt).
+var registerByFirst = func() map[string][][]string {
+	var ps []string
+	for _, l := range strings.Split(registerText, "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			ps = append(ps, l)
+		}
+	}
+	return indexPhrases(ps)
+}()
+
 //go:embed slop_words.txt
 var slopWordsText string
 
@@ -1000,6 +1018,7 @@ type entry struct {
 	firstPerson, family bool
 	slopWord            bool
 	twist, idiom, slop  [][]string
+	register            [][]string
 	triggers            [2][]trigger // assistantPatterns, engagementPatterns
 }
 
@@ -1030,6 +1049,9 @@ var lexicon = func() map[string]*entry {
 	}
 	for _, w := range slopWordList {
 		get(w).slopWord = true
+	}
+	for w, ps := range registerByFirst {
+		get(w).register = ps
 	}
 	for _, set := range []*patternSet{assistantPatterns, engagementPatterns} {
 		for w, ts := range set.byFirst {

@@ -129,6 +129,8 @@ func TestPhrasesV2(t *testing.T) {
 		{"slop words", "Her unwavering love was a testament to us.", SigSlopWords, rate(2), []string{"unwavering", "testament"}},
 		{"slop words, any case", "Testament. TESTAMENT.", SigSlopWords, rate(2), nil},
 		{"no slop words", "We went to the shop and bought some bread.", SigSlopWords, 0, nil},
+		{"assistant register", "Firstly, it is important to delve into the past. It's important to remember.", SigRegister, rate(4), []string{"Firstly", "it is important to", "delve into", "It's important to"}},
+		{"no assistant register", "First, we ate. Then we talked about the dog.", SigRegister, 0, nil},
 	})
 }
 
@@ -194,7 +196,7 @@ func TestFamilyAndFirstPersonV2(t *testing.T) {
 // Every v2 signal has a case above, or is computed from ones that do.
 func TestEverySignalTested(t *testing.T) {
 	tested := map[string]bool{SigDrama: true, SigModel: true, SigExclaim: true, SigRepeated: true, SigShortParas: true, SigIntro: true}
-	for _, c := range [][]string{{SigAICredit, SigStockCredit, SigEllipsis, SigShouted, SigTwist, SigIdiom, SigSlopPhrases, SigSlopWords, SigTitle, SigAssistant, SigScaffold, SigEngagement, SigFragments, SigMoral, SigFirstPerson, SigFamily}} {
+	for _, c := range [][]string{{SigAICredit, SigStockCredit, SigEllipsis, SigShouted, SigTwist, SigIdiom, SigSlopPhrases, SigSlopWords, SigRegister, SigTitle, SigAssistant, SigScaffold, SigEngagement, SigFragments, SigMoral, SigFirstPerson, SigFamily}} {
 		for _, n := range c {
 			tested[n] = true
 		}
