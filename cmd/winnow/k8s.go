@@ -53,9 +53,10 @@ be on a volume every pod mounts (--claim NAME --mount PATH mounts a
 PersistentVolumeClaim). The image runs winnow as its entrypoint (see
 Dockerfile).`,
 		Example: `  winnow k8s manifests --tasks 16 --image ghcr.io/acme/winnow:0.1 --claim crawl --mount /data \
-    -- run --out /data/out /data/crawl | kubectl apply -f -
+    -- run --out /data/out /data/crawl > winnow.yaml
+  yq 'select(.metadata.name != "winnow-stats")' winnow.yaml | kubectl apply -f -
   kubectl wait --for=condition=complete --timeout=24h job/winnow-run
-  kubectl apply -f <(winnow k8s manifests ... | yq 'select(.metadata.name == "winnow-stats")')
+  yq 'select(.metadata.name == "winnow-stats")' winnow.yaml | kubectl apply -f -
   # each step of a dedup in turn:
   for s in signatures buckets-exact buckets clusters filter stats; do
     winnow k8s manifests --tasks 16 --image IMG -- dedup run --out /data/d /data/out/kept |
