@@ -46,7 +46,10 @@ fuzz:
 	  for t in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$dir/*_test.go 2>/dev/null | sed 's/func //'); do \
 	    echo "fuzz $$pkg $$t"; \
 	    log=$$(mktemp); \
-	    timeout 300 $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 2s $$pkg >$$log 2>&1 || { tail -40 $$log; rm -f $$log; exit 1; }; \
+	    if ! timeout 300 $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 2s $$pkg >$$log 2>&1; then \
+	      if grep -q 'Failing input written to' $$log || ! grep -q 'context deadline exceeded' $$log; then tail -40 $$log; rm -f $$log; exit 1; fi; \
+	      echo "  (the fuzzer stopped at its deadline with a worker busy, no failing input: go test's own flake; going on)"; \
+	    fi; \
 	    rm -f $$log; \
 	  done; \
 	done
