@@ -112,9 +112,6 @@ func classifyLines(text string, found []clean.Line) []pageLine {
 			kind = lineClutter
 		default:
 			kind = classifyLine(t)
-			if kind == lineCommentsRe && reChatLabel.MatchString(t) {
-				kind = lineStory // "ChatGPT said:": a chat page copied, counted as such
-			}
 			switch {
 			case kind == lineHeadingRe:
 				block, kind = lineHeadingRe, lineClutter
@@ -167,7 +164,8 @@ func classifyLine(t string) lineKind {
 	}
 	aiWord := hasWordAI(lt)
 	if words <= 12 {
-		if hasAny(lt, "says:", "said:", "wrote:", "commented:", "replied:", "says...", "said...", "wrote...", "says…", "said…", "wrote…", "says :", "said :") && reCommentHeader.MatchString(t) {
+		if hasAny(lt, "says:", "said:", "wrote:", "commented:", "replied:", "says...", "said...", "wrote...", "says…", "said…", "wrote…", "says :", "said :") && reCommentHeader.MatchString(t) &&
+			!reChatLabel.MatchString(t) { // "ChatGPT said:" is a chat page copied: assistant_leftover counts it
 			return lineCommentsRe
 		}
 		if v, ok := bareSources[strings.Trim(l, "©() ")]; ok {

@@ -29,8 +29,26 @@ type Margin struct {
 }
 
 // Margin returns the folded form of m for label (e.g. "__label__machine"),
-// or an error when m is not a two-label softmax model.
+// or an error when m is not a two-label softmax model. It is made once per
+// label and shared: every detector built on m reads the same table.
 func (m *Model) Margin(label string) (*Margin, error) {
+	m.marginMu.Lock()
+	defer m.marginMu.Unlock()
+	if g, ok := m.margins[label]; ok {
+		return g, nil
+	}
+	g, err := m.newMargin(label)
+	if err != nil {
+		return nil, err
+	}
+	if m.margins == nil {
+		m.margins = map[string]*Margin{}
+	}
+	m.margins[label] = g
+	return g, nil
+}
+
+func (m *Model) newMargin(label string) (*Margin, error) {
 	if m.args.Loss != LossSoftmax || len(m.labels) != 2 {
 		return nil, fmt.Errorf("fasttext: Margin needs a softmax model with two labels (this one: %d labels, loss %d)", len(m.labels), m.args.Loss)
 	}

@@ -98,6 +98,9 @@ type Model struct {
 	height  []int32 // of each node's subtree
 	sigmoid [sigmoidTableSize + 1]float32
 	pool    sync.Pool // *scratch
+
+	marginMu sync.Mutex
+	margins  map[string]*Margin // by label, made once (see Margin)
 }
 
 // LoadFile loads a .bin or .ftz model from path.

@@ -106,7 +106,6 @@ func runSlurmSubmit(o slurmOpts, presetSet bool, args []string, w io.Writer) err
 		return usagef("slurm submit needs --tasks N (N >= 1)")
 	}
 	// The scripts live in OUT/slurm; OUT comes from the arguments.
-	var dir, specPath string
 	pl, err := planSteps(args, o.tasks, "SPEC", func() (*spec.Spec, error) { return namedSpec(o.config, o.preset, presetSet) })
 	if err != nil {
 		return err
@@ -115,8 +114,8 @@ func runSlurmSubmit(o slurmOpts, presetSet bool, args []string, w io.Writer) err
 	if err != nil {
 		return err
 	}
-	dir = filepath.Join(out, "slurm")
-	specPath = filepath.Join(dir, "spec.yaml")
+	dir := filepath.Join(out, "slurm")
+	specPath := filepath.Join(dir, "spec.yaml")
 	bin := o.binary
 	if bin == "" {
 		if bin, err = os.Executable(); err != nil {
