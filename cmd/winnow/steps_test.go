@@ -80,3 +80,28 @@ func TestPlanSteps(t *testing.T) {
 		}
 	}
 }
+
+// FuzzPlanSteps: any arguments after -- give a plan or a usage error, never
+// a panic; a plan has an output and ends with the merge (or the report).
+func FuzzPlanSteps(f *testing.F) {
+	for _, s := range []string{"run --out o in", "dedup run --out d --no-exact --buckets 3 in", "dedup run -o d --report a b", "dedup run --buckets -1 --out d in", "run --dedup=minhash --out o in"} {
+		f.Add(s, 3)
+	}
+	named := func() (*spec.Spec, error) { return spec.Preset(spec.DefaultPreset) }
+	f.Fuzz(func(t *testing.T, s string, n int) {
+		if n < 1 || n > 64 {
+			return
+		}
+		p, err := planSteps(strings.Fields(s), n, "SPEC", named)
+		if err != nil {
+			if _, ok := err.(usageError); !ok {
+				t.Fatalf("%q: %v is not a usage error", s, err)
+			}
+			return
+		}
+		last := p.steps[len(p.steps)-1].name
+		if p.out == "" || last != "stats" && last != "report" {
+			t.Fatalf("%q: plan %+v", s, p)
+		}
+	})
+}
