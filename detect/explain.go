@@ -72,7 +72,7 @@ func (r Reason) Explain() string {
 		case p <= 0.4:
 			verdict = "leans human-written"
 		}
-		out := fmt.Sprintf("the text model (fastText over words and word pairs and triples, trained on 2024-25 chat-model text, in-genre stories and human posts) %s: P(machine) = %.3f, which %s the score's logit by %.2f", verdict, p, direction(r.Contribution), math.Abs(r.Contribution))
+		out := fmt.Sprintf("the text model (fastText over words and word pairs, trained on 2024-25 chat-model text, in-genre stories and human posts) %s: P(machine) = %.3f, which %s the score's logit by %.2f", verdict, p, direction(r.Contribution), math.Abs(r.Contribution))
 		if len(r.Spans) > 0 {
 			out += "; the highlighted phrases moved it most"
 		}

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestSignalsOnSeeds(t *testing.T) {
@@ -63,5 +64,27 @@ func TestNormalizeForModel(t *testing.T) {
 	long := strings.Repeat("word ", 3000)
 	if got := NormalizeForModel(long); len(got) > ModelInputBytes {
 		t.Errorf("long input not bounded: %d bytes", len(got))
+	}
+}
+
+func TestHead(t *testing.T) {
+	long := strings.Repeat("a line of text\n", 100) // 1,500 bytes
+	for _, c := range []struct {
+		text string
+		n    int
+		want int // length of the head
+	}{
+		{"short", 10, 5},
+		{"short", 0, 5},
+		{long, 0, len(long)},
+		{long, 100, 90},                          // after the sixth line end
+		{strings.Repeat("word ", 40), 100, 99},   // no line end: at a space
+		{"x" + strings.Repeat("é", 60), 100, 99}, // one long token: at a rune start
+		{strings.Repeat("y", 30) + "\n" + strings.Repeat("z ", 60), 100, 98}, // line end too early: at a space
+	} {
+		got := head(c.text, c.n)
+		if len(got) != c.want || !strings.HasPrefix(c.text, got) || !utf8.ValidString(got) {
+			t.Errorf("head(%.20q…, %d): %d bytes, want %d", c.text, c.n, len(got), c.want)
+		}
 	}
 }

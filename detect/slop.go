@@ -6,6 +6,9 @@
 //
 // One document's path, in the order extractV2 takes it:
 //
+//  0. Its first ReadBytesV2 (10 KiB, cut at a line end): the rest of a
+//     long page is not read, and spans point into that first part.
+//
 //  1. Lines (clutter.go). Each line is story, an AI-generator credit, a
 //     stock or agency credit, a repeated line, or page clutter. Credits are
 //     the caption_clean_v1 grammar's lines (package clean) plus bare ones
@@ -171,7 +174,8 @@ func (d *Detector) Name() string { return d.set.version }
 // Threshold returns the decision threshold in use.
 func (d *Detector) Threshold() float64 { return d.cfg.Threshold }
 
-// Signals measures every signal of text, the learned model's included.
+// Signals measures every signal of text, the learned model's included
+// (slop_v2 reads the first ReadBytesV2 of it).
 func (d *Detector) Signals(text string, prior Prior) []Signal {
 	sigs, _, _ := d.signals(text, prior)
 	return sigs
@@ -181,6 +185,7 @@ func (d *Detector) Signals(text string, prior Prior) []Signal {
 // read (a prefix of the masked story, with text's offsets) and whether it
 // was repaired before the model read it (then its offsets are not text's).
 func (d *Detector) signals(text string, prior Prior) ([]Signal, string, bool) {
+	text = head(text, d.set.readBytes)
 	sigs, story := d.set.extract(text, prior)
 	read, modelText := d.set.modelText(story)
 	logit, p := machineLogit(d.text, d.margin, modelText)
@@ -197,6 +202,7 @@ func (d *Detector) signals(text string, prior Prior) ([]Signal, string, bool) {
 // of text that moved its verdict most (see modelEvidence), for flagged
 // documents or, with Config.ExplainModel, for every document.
 func (d *Detector) Score(text string, prior Prior) Result {
+	text = head(text, d.set.readBytes)
 	sigs, read, repaired := d.signals(text, prior)
 	res := d.combine(sigs)
 	if d.set.version == NameV2 && !repaired && (res.Flagged() || d.cfg.ExplainModel) {

@@ -70,7 +70,7 @@ func Write(dir, version string) error {
 		return err
 	}
 	var b bytes.Buffer
-	if err := page.Execute(&b, d); err != nil {
+	if err := page().Execute(&b, d); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
 	return outdir.WriteFile(filepath.Join(dir, Name), b.Bytes())

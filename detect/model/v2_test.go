@@ -275,3 +275,35 @@ func sampleText(t *testing.T) string {
 	t.Fatal("no 148zbsi in the sample")
 	return ""
 }
+
+// slop_v2 reads a document's first detect.ReadBytesV2 bytes: a credit
+// line past them is not seen, the same line within them is.
+func TestV2ReadsFirstPart(t *testing.T) {
+	det := detector(t)
+	para := "We drove to the coast on Saturday and walked along the harbour wall until the rain came in.\n"
+	filler := strings.Repeat(para, detect.ReadBytesV2/len(para)+1)
+	credit := "A woman standing by the sea | Source: Midjourney\n"
+	has := func(text string) bool {
+		for _, s := range det.Signals(text, detect.Prior{}) {
+			if s.Name == detect.SigAICredit {
+				return s.Value > 0
+			}
+		}
+		t.Fatal("no ai_image_credit signal")
+		return false
+	}
+	if !has(credit + filler) {
+		t.Error("a credit on the first line is not counted")
+	}
+	if has(filler + credit) {
+		t.Errorf("a credit after the first %d bytes is counted", detect.ReadBytesV2)
+	}
+	res := det.Score(filler+credit, detect.Prior{})
+	for _, r := range res.Reasons {
+		for _, sp := range r.Spans {
+			if sp[1] > detect.ReadBytesV2 {
+				t.Errorf("%s: span %v past the part read", r.Signal, sp)
+			}
+		}
+	}
+}
