@@ -19,6 +19,20 @@ func PresetNames() []string { return append([]string(nil), presetOrder...) }
 
 // Preset returns the named preset's spec (a new copy each call).
 func Preset(name string) (*Spec, error) {
+	s, err := presetSpec(name)
+	if err != nil {
+		return nil, err
+	}
+	return s, s.Validate()
+}
+
+// PresetSummary returns the named preset's spec without validating its
+// stages' configurations, which may load models: enough for its
+// description and stage names (help text) at no start-up cost. Build or
+// run a spec from Preset.
+func PresetSummary(name string) (*Spec, error) { return presetSpec(name) }
+
+func presetSpec(name string) (*Spec, error) {
 	for _, p := range presetOrder {
 		if p == name {
 			file := "presets/" + name + ".yaml"
@@ -26,7 +40,7 @@ func Preset(name string) (*Spec, error) {
 			if err != nil {
 				return nil, err
 			}
-			return Parse(file, b)
+			return parse(file, b)
 		}
 	}
 	return nil, &Error{Msg: "unknown preset " + quote(name) + " (known: " + strings.Join(presetOrder, ", ") + ")"}

@@ -145,8 +145,21 @@ func New(names ...string) (*Spec, error) {
 	return s, s.Validate()
 }
 
-// Parse reads a spec file; file names it in errors.
+// Parse reads a spec file and validates it; file names it in errors.
 func Parse(file string, data []byte) (*Spec, error) {
+	s, err := parse(file, data)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// parse reads a spec file without validating its stages' configurations
+// (which may load models).
+func parse(file string, data []byte) (*Spec, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, &Error{File: file, Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
@@ -213,9 +226,6 @@ func Parse(file string, data []byte) (*Spec, error) {
 			}
 		}
 		s.Stages = append(s.Stages, st)
-	}
-	if err := s.Validate(); err != nil {
-		return nil, err
 	}
 	return s, nil
 }

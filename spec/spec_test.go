@@ -191,3 +191,24 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// PresetSummary gives the same description and stages as Preset, without
+// validating (loading models).
+func TestPresetSummary(t *testing.T) {
+	for _, name := range PresetNames() {
+		full, err := Preset(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum, err := PresetSummary(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(full.Names(), sum.Names()) || full.Description != sum.Description || full.Dedup != sum.Dedup || full.Hash() != sum.Hash() {
+			t.Errorf("%s: summary %v %q differs from %v %q", name, sum.Names(), sum.Description, full.Names(), full.Description)
+		}
+	}
+	if _, err := PresetSummary("nope"); err == nil {
+		t.Error("an unknown preset has a summary")
+	}
+}

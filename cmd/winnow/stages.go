@@ -119,7 +119,7 @@ func namedSpec(config, preset string, presetSet bool) (*spec.Spec, error) {
 func presetHelp() string {
 	var b strings.Builder
 	for _, name := range spec.PresetNames() {
-		s, err := spec.Preset(name)
+		s, err := spec.PresetSummary(name) // Preset would load the models
 		if err != nil {
 			panic(err) // embedded presets are tested
 		}
