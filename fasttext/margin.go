@@ -88,8 +88,8 @@ func (m *Model) newMargin(label string) (*Margin, error) {
 // reports it (exp(log(p + 1e-5))), up to rounding; ok is false when the
 // text has no input row (Predict then returns nothing).
 func (g *Margin) Prob(text string) (p float64, ok bool) {
-	s := g.m.pool.Get().(*scratch)
-	defer g.m.pool.Put(s)
+	s := g.m.getScratch()
+	defer g.m.putScratch(s)
 	sum, n := g.m.sumRows(s, text, g.v)
 	if n == 0 {
 		return 0, false

@@ -65,8 +65,8 @@ func (m *Model) PredictAppend(dst []Prediction, text string, k int, threshold fl
 	if k <= 0 || k > len(m.labels) {
 		k = len(m.labels)
 	}
-	s := m.pool.Get().(*scratch)
-	defer m.pool.Put(s)
+	s := m.getScratch()
+	defer m.putScratch(s)
 	if !m.computeHidden(s, text) {
 		return dst
 	}
@@ -560,8 +560,8 @@ func (m *Model) LabelID(label string) int {
 func (m *Model) Classify(text string, ids []int32, probs []float32) (best Prediction, ok bool) {
 	probs = probs[:len(ids)]
 	clear(probs)
-	s := m.pool.Get().(*scratch)
-	defer m.pool.Put(s)
+	s := m.getScratch()
+	defer m.putScratch(s)
 	if !m.computeHidden(s, text) {
 		return Prediction{}, false
 	}
