@@ -152,6 +152,17 @@ func (c *Client) Get(ctx context.Context, bucket, key, path string) (ok bool, er
 	return true, nil
 }
 
+// Copy copies bucket/src to bucket/dst inside the server (no download):
+// the object appears under dst whole or not at all. S3 copies objects of
+// up to 5 GiB this way.
+func (c *Client) Copy(ctx context.Context, bucket, src, dst string) error {
+	_, err := c.mc.CopyObject(ctx, minio.CopyDestOptions{Bucket: bucket, Object: dst}, minio.CopySrcOptions{Bucket: bucket, Object: src})
+	if err != nil {
+		return fmt.Errorf("store: copy s3://%s/%s to %s: %w", bucket, src, dst, err)
+	}
+	return nil
+}
+
 // MakeBucket creates a bucket (tests and first runs).
 func (c *Client) MakeBucket(ctx context.Context, bucket string) error {
 	return c.mc.MakeBucket(ctx, bucket, minio.MakeBucketOptions{})

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
@@ -177,9 +178,16 @@ func runRun(ctx context.Context, o runOpts, stdout, stderr io.Writer) (err error
 	// An output in object storage: the run writes to a staging directory
 	// made from the bucket's state, and uploads as inputs complete.
 	var remote *s3Out
+	// A task of a split run writes under its own prefix, PREFIX/tasks/task-NNNNN,
+	// with its own lease; winnow stats s3://… puts them together.
+	remoteTask := false
 	if store.IsURL(o.out) {
-		if o.dedup != "none" || o.task.tasks > 1 {
-			return usagef("--out %s: --dedup and --tasks need a local or shared-file-system output for now", o.out)
+		if o.dedup != "none" {
+			return usagef("--out %s: --dedup needs a local or shared-file-system output for now (run without it, then winnow dedup run on a local copy of kept/)", o.out)
+		}
+		if o.task.tasks > 1 {
+			o.out = strings.TrimSuffix(o.out, "/") + "/" + path.Join(tasksDir, taskName(o.task.task))
+			remoteTask = true
 		}
 		if remote, err = newS3Out(ctx, o.out, stderr); err != nil {
 			return err
@@ -203,9 +211,11 @@ func runRun(ctx context.Context, o runOpts, stdout, stderr io.Writer) (err error
 			return usagef("--dedup with --tasks: dedup needs every task's output; run the tasks without --dedup, merge them with winnow stats, then winnow dedup run on DIR/kept")
 		}
 		inputs = taskInputs(inputs, o.task)
-		o.out = taskDir(o.out, o.task.task)
-		if err := os.MkdirAll(filepath.Dir(o.out), 0o755); err != nil {
-			return err
+		if !remoteTask {
+			o.out = taskDir(o.out, o.task.task)
+			if err := os.MkdirAll(filepath.Dir(o.out), 0o755); err != nil {
+				return err
+			}
 		}
 	}
 	if o.dedup != "none" {

@@ -128,6 +128,47 @@ func TestS3(t *testing.T) {
 			}
 		}
 	}
+	// Split into two tasks (as a Slurm array or an indexed job would run
+	// them), each writing under s3://crawl/split/tasks/task-NNNNN, then
+	// merged by winnow stats inside the bucket: the same files as the
+	// local run.
+	task := func(i int) ([]byte, error) {
+		cmd := exec.Command(winnowBin, "run", "-q", "--workers", "2", "--preset", "fineweb-quality", "--tasks", "2", "--task", fmt.Sprint(i), "--out", "s3://crawl/split", "s3://crawl/in/")
+		cmd.Env = env
+		return cmd.CombinedOutput()
+	}
+	stats := func() ([]byte, error) {
+		cmd := exec.Command(winnowBin, "stats", "s3://crawl/split")
+		cmd.Env = env
+		return cmd.CombinedOutput()
+	}
+	if out, err := task(1); err != nil {
+		t.Fatalf("task 1: %v\n%s", err, out)
+	}
+	if out, err := stats(); err == nil || !strings.Contains(string(out), "task 0: not started") {
+		t.Errorf("stats with task 0 missing: %v\n%s", err, out)
+	}
+	if out, err := task(0); err != nil {
+		t.Fatalf("task 0: %v\n%s", err, out)
+	}
+	if out, err := stats(); err != nil || !strings.Contains(string(out), "merged 2 tasks into s3://crawl/split") {
+		t.Fatalf("stats: %v\n%s", err, out)
+	}
+	split := filepath.Join(root, "crawl", "split")
+	if m := readStats(t, split); m.In != a.In || m.Kept != a.Kept || m.Removed != a.Removed || m.Rejected != a.Rejected {
+		t.Errorf("merged S3 tasks %+v, local %+v", m, a)
+	}
+	for _, sub := range []string{"kept", "removed"} {
+		locals, _ := filepath.Glob(filepath.Join(local, sub, "*"))
+		for _, f := range locals {
+			x, _ := os.ReadFile(f)
+			y, err := os.ReadFile(filepath.Join(split, sub, filepath.Base(f)))
+			if err != nil || !bytes.Equal(x, y) {
+				t.Errorf("s3://crawl/split/%s/%s differs from the local run's: %v", sub, filepath.Base(f), err)
+			}
+		}
+	}
+
 	// A large output (over one 16 MiB part) goes up as a multipart upload.
 	big := filepath.Join(dir, "big.jsonl")
 	all := gunzipFile(t, sample)

@@ -21,8 +21,11 @@ const tasksDir = "tasks"
 
 // taskDir is task i's output directory under the run's DIR.
 func taskDir(out string, i int) string {
-	return filepath.Join(out, tasksDir, fmt.Sprintf("task-%05d", i))
+	return filepath.Join(out, tasksDir, taskName(i))
 }
+
+// taskName is task i's directory name.
+func taskName(i int) string { return fmt.Sprintf("task-%05d", i) }
 
 // resolveTasks fills --tasks and --task from the scheduler's environment
 // when they were not given: Slurm's SLURM_ARRAY_TASK_COUNT and
