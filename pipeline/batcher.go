@@ -26,7 +26,7 @@ func (r *runner) newBatcher(in *Input, queue chan<- *batch) *batcher {
 
 // full reports whether the current batch should be sent.
 func (q *batcher) full() bool {
-	return len(q.b.data) >= batchBytes || len(q.b.entries) >= batchDocs
+	return len(q.b.data)+q.b.docBytes >= batchBytes || len(q.b.entries) >= batchDocs
 }
 
 // send queues the current batch (for order) and hands it to the workers,
@@ -60,8 +60,9 @@ func (q *batcher) addLine(line []byte, n int64) {
 	q.b.entries = append(q.b.entries, entry{start: start, end: len(q.b.data), line: n})
 }
 
-// addDoc adds a document a non-JSONL reader made, encoded as the JSON line
-// the workers decode, and returns the line's size.
+// addDoc adds a document a non-JSONL reader made, as the document a worker
+// would decode from its JSON line (jsonl.Standalone: no JSON is written
+// or read), and returns that line's size. d may be reused afterwards.
 //
 // A document bigger than Config.MaxDocBytes is rejected as too_large
 // instead (its size returned, with no error).
@@ -76,15 +77,13 @@ func (q *batcher) addDoc(d *doc.Doc, n int64) (int, error) {
 	for i := range d.Extra {
 		d.Extra[i].Value, _ = jsonl.ValidRaw(d.Extra[i].Value)
 	}
-	start := len(q.b.data)
-	var err error
-	if q.b.data, err = jsonl.AppendDoc(q.b.data, d); err != nil {
-		q.b.data = q.b.data[:start]
+	sd, size, err := jsonl.Standalone(d)
+	if err != nil {
 		return 0, err
 	}
-	q.b.data = q.b.data[:len(q.b.data)-1] // the newline
-	q.b.entries = append(q.b.entries, entry{start: start, end: len(q.b.data), line: n})
-	return len(q.b.data) - start, nil
+	q.b.docBytes += size
+	q.b.entries = append(q.b.entries, entry{line: n, doc: sd, size: size})
+	return size, nil
 }
 
 // reject adds an entry the reader could not turn into a record.

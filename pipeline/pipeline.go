@@ -409,12 +409,18 @@ type entry struct {
 	line       int64
 	err        error // set by the reader for lines it could not even cut
 	raw        []byte
+	// doc is a document a reader of another format made (see
+	// batcher.addDoc), handed over as is; size is the length of its JSON
+	// line, which it is counted as.
+	doc  *doc.Doc
+	size int
 }
 
 type batch struct {
-	in      *Input
-	data    []byte
-	entries []entry
+	in       *Input
+	data     []byte
+	docBytes int // the size of the entries' docs
+	entries  []entry
 	blank   int64
 	warc    map[string]int64 // WARC records by type, on a file's last batch
 	done    chan struct{}

@@ -41,17 +41,26 @@ func (r *runner) process(b *batch, chain []Stage, d *doc.Doc) {
 			b.reject(e, e.err, e.raw)
 			continue
 		}
-		line := b.data[e.start:e.end]
-		st.In.add(len(line))
+		d := d
+		var line []byte // the JSON line; nil for a document handed over as is
+		size := e.size
 		t := time.Now()
-		invalid, err := jsonl.Decode(line, d)
-		if err != nil {
-			parseNanos += int64(time.Since(t))
-			b.reject(e, err, line)
-			continue
-		}
-		if invalid {
-			st.InvalidUTF8++
+		if e.doc != nil {
+			d = e.doc
+			st.In.add(size)
+		} else {
+			line = b.data[e.start:e.end]
+			size = len(line)
+			st.In.add(size)
+			invalid, err := jsonl.Decode(line, d)
+			if err != nil {
+				parseNanos += int64(time.Since(t))
+				b.reject(e, err, line)
+				continue
+			}
+			if invalid {
+				st.InvalidUTF8++
+			}
 		}
 		if d.ID == "" {
 			// datatrove's default id: "<file>/<index of the line>".
@@ -61,7 +70,7 @@ func (r *runner) process(b *batch, chain []Stage, d *doc.Doc) {
 			}
 			d.ID = doc.DefaultID(rel, e.line-1)
 		}
-		d.Source, d.Line, d.Size = b.in.Path, e.line, len(line)
+		d.Source, d.Line, d.Size = b.in.Path, e.line, size
 		st.TextBytesIn += int64(len(d.Text))
 		t2 := time.Now()
 		parseNanos += int64(t2.Sub(t))
@@ -100,16 +109,19 @@ func (r *runner) process(b *batch, chain []Stage, d *doc.Doc) {
 			// Metadata a stage set that cannot be encoded: the document
 			// goes to rejected so that it is still accounted for.
 			*buf = out[:len(*buf)]
+			if line == nil {
+				line = []byte(d.Text[:min(len(d.Text), 1024)])
+			}
 			b.reject(e, err, line)
 			continue
 		}
 		*buf = out
 		if removedBy < 0 {
-			st.Kept.add(len(line))
+			st.Kept.add(size)
 		} else {
-			st.Removed.add(len(line))
+			st.Removed.add(size)
 			f := &st.Filters[removedBy]
-			f.Removed.add(len(line))
+			f.Removed.add(size)
 			f.Reasons[reason]++
 		}
 		writeNanos += int64(time.Since(t2))
