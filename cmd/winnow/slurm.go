@@ -15,6 +15,7 @@ import (
 	"github.com/winnowhq/winnow/outdir"
 	"github.com/winnowhq/winnow/pipeline"
 	"github.com/winnowhq/winnow/spec"
+	"github.com/winnowhq/winnow/store"
 )
 
 type slurmOpts struct {
@@ -273,6 +274,9 @@ func runOut(args []string) (string, error) {
 // runSlurmStatus prints where a split run is: the dedup stages done, when
 // it is a dedup, then each task's progress from its manifest and stats.
 func runSlurmStatus(dir string, w io.Writer) error {
+	if store.IsURL(dir) {
+		return usagef("slurm status reads a directory on a shared file system; for %s run winnow stats %s, which names the tasks not finished yet", dir, dir)
+	}
 	dedupSteps := dedupProgress(dir)
 	for _, l := range dedupSteps {
 		fmt.Fprintln(w, l)
