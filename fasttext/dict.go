@@ -50,9 +50,9 @@ type dictionary struct {
 	nlabels  int32
 	ntokens  int64
 	ids      map[string]int32
-	pruneLen int64           // pruneidx_size_: -1 when not pruned
-	prune    map[int32]int32 // bucket → kept row offset, when pruneLen > 0
-	pruneIdx *pruneIndex     // the same for buckets in [0, bucket), when pruneLen > 0
+	pruneLen int64       // pruneidx_size_: -1 when not pruned
+	prune    []prunePair // bucket → kept row offset, in file order, when pruneLen > 0
+	pruneIdx *pruneIndex // the same for buckets in [0, bucket), when pruneLen > 0
 
 	table []uint64 // hash<<32 | id+1, open addressing (find)
 
@@ -117,7 +117,7 @@ func readDictionary(d *decoder, a *Args) (*dictionary, error) {
 		dict.types = append(dict.types, t)
 	}
 	if dict.pruneLen > 0 {
-		dict.prune = make(map[int32]int32, min(dict.pruneLen, 1<<16))
+		dict.prune = make([]prunePair, 0, min(dict.pruneLen, 1<<16))
 		for i := int64(0); i < dict.pruneLen; i++ {
 			k, err := d.i32()
 			if err != nil {
@@ -127,7 +127,7 @@ func readDictionary(d *decoder, a *Args) (*dictionary, error) {
 			if err != nil {
 				return nil, err
 			}
-			dict.prune[k] = v
+			dict.prune = append(dict.prune, prunePair{k, v})
 		}
 	}
 	return dict, nil
@@ -138,9 +138,9 @@ func readDictionary(d *decoder, a *Args) (*dictionary, error) {
 // rows.
 func (dict *dictionary) initSubwords(rows int64) error {
 	if dict.pruneLen > 0 {
-		for k, v := range dict.prune {
-			if v < 0 || int64(dict.nwords)+int64(v) >= rows {
-				return invalidf("pruned n-gram %d maps to row %d of %d", k, int64(dict.nwords)+int64(v), rows)
+		for _, p := range dict.prune {
+			if p.v < 0 || int64(dict.nwords)+int64(p.v) >= rows {
+				return invalidf("pruned n-gram %d maps to row %d of %d", p.k, int64(dict.nwords)+int64(p.v), rows)
 			}
 		}
 	} else if dict.pruneLen != 0 && dict.bucket > 0 && int64(dict.nwords)+int64(dict.bucket) > rows {
@@ -148,6 +148,7 @@ func (dict *dictionary) initSubwords(rows int64) error {
 	}
 	if dict.pruneLen > 0 {
 		dict.pruneIdx = newPruneIndex(dict.prune, dict.bucket)
+		dict.prune = nil // in the index now
 	}
 	if int64(dict.nwords) > rows {
 		return invalidf("%d words exceed %d input rows", dict.nwords, rows)
@@ -280,15 +281,25 @@ type pruneBlock [8]uint64 // bit b of word w: bucket 512·block + 64·w + b kept
 // maxBitmapBuckets bounds the bitmap (16 MiB); larger bucket counts use the map.
 const maxBitmapBuckets = 1 << 27
 
-func newPruneIndex(m map[int32]int32, bucket int32) *pruneIndex {
+// prunePair is one entry of a pruned model's bucket index: bucket k keeps
+// row offset v.
+type prunePair struct{ k, v int32 }
+
+// newPruneIndex indexes pairs; a bucket given twice keeps its last offset
+// (as fastText's unordered_map read does).
+func newPruneIndex(pairs []prunePair, bucket int32) *pruneIndex {
 	if bucket <= 0 || bucket > maxBitmapBuckets {
+		m := make(map[int32]int32, len(pairs))
+		for _, p := range pairs {
+			m[p.k] = p.v
+		}
 		return &pruneIndex{fallback: m}
 	}
 	p := &pruneIndex{}
 	nb := (int(bucket) + 511) / 512
 	p.blocks = make([]pruneBlock, nb)
-	for k := range m {
-		if k >= 0 && k < bucket {
+	for _, e := range pairs {
+		if k := e.k; k >= 0 && k < bucket {
 			p.blocks[k>>9][(k>>6)&7] |= 1 << (k & 63)
 		}
 	}
@@ -301,9 +312,9 @@ func newPruneIndex(m map[int32]int32, bucket int32) *pruneIndex {
 		}
 	}
 	p.vals = make([]int32, n)
-	for k, v := range m {
-		if k >= 0 && k < bucket {
-			p.vals[p.index(k)] = v
+	for _, e := range pairs {
+		if e.k >= 0 && e.k < bucket {
+			p.vals[p.index(e.k)] = e.v
 		}
 	}
 	return p

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"unsafe"
 )
 
 // ErrInvalidModel is matched (with errors.Is) by every error Load returns
@@ -155,17 +156,39 @@ func (d *decoder) bytes(n int64) ([]byte, error) {
 	return out, nil
 }
 
+// littleEndian reports whether this machine stores a float32's bytes as
+// fastText's files do.
+var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
+
 // f32s reads n little-endian float32 values.
 func (d *decoder) f32s(n int64) ([]float32, error) {
 	if n < 0 {
 		return nil, invalidf("negative length %d", n)
 	}
-	var out []float32
 	if d.left >= 0 && n*4 <= d.left {
-		out = make([]float32, 0, n) // the source holds them all: one allocation
-	} else {
-		out = make([]float32, 0, min(n, chunk/4))
+		// The source holds them all: one allocation, read straight into
+		// the floats' bytes (little-endian in the file, as on almost every
+		// machine; swapped in place elsewhere).
+		out := make([]float32, n)
+		if n == 0 {
+			return out, nil
+		}
+		b := unsafe.Slice((*byte)(unsafe.Pointer(&out[0])), n*4)
+		for off := int64(0); off < n*4; off += chunk {
+			if err := d.full(b[off:min(off+chunk, n*4)]); err != nil {
+				return nil, err
+			}
+		}
+		if !littleEndian {
+			for i := range out {
+				out[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+			}
+		}
+		return out, nil
 	}
+	// A stream of unknown length: chunk by chunk, so that a bogus length
+	// fails when the data ends instead of allocating it all first.
+	out := make([]float32, 0, min(n, chunk/4))
 	buf := make([]byte, min(n*4, chunk))
 	for int64(len(out)) < n {
 		step := int(min(n-int64(len(out)), chunk/4))
