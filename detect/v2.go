@@ -63,10 +63,9 @@ func gateStock(sigs []Signal, pMachine float64) {
 
 // extractV2 measures slop_v2's signals but the learned model's, and
 // returns the text the learned model reads: the story with credits and
-// page clutter masked. It reads the first MaxScanBytes of text (see
-// scanPrefix).
+// page clutter masked. It reads the first ReadBytesV2 of text (see head).
 func extractV2(text string, prior Prior) ([]Signal, string) {
-	text = scanPrefix(text)
+	text = head(text, ReadBytesV2)
 	sigs := make([]Signal, len(signalNamesV2))
 	for i, n := range signalNamesV2 {
 		sigs[i].Name = n
@@ -211,28 +210,6 @@ func shortParagraphs(story string, words []word) float64 {
 		return 0
 	}
 	return float64(short) / float64(n)
-}
-
-// MaxScanBytes bounds what slop_v2 reads of a document: its rates and
-// counts describe the first 16 KiB (cut at a line break), about 2,500
-// words, which the genre's pages fit in and which keeps a long page's cost
-// flat. Spans only point into that part.
-const MaxScanBytes = 16 << 10
-
-// scanPrefix cuts text to at most MaxScanBytes, after a line break when
-// there is one in the second half, else at a rune boundary.
-func scanPrefix(text string) string {
-	if len(text) <= MaxScanBytes {
-		return text
-	}
-	cut := strings.LastIndexByte(text[:MaxScanBytes], '\n') + 1
-	if cut < MaxScanBytes/2 {
-		cut = MaxScanBytes
-		for cut > 0 && !utf8.RuneStart(text[cut]) {
-			cut--
-		}
-	}
-	return text[:cut]
 }
 
 // lowerInto returns w in lower case: for ASCII, appended to the arena

@@ -4,7 +4,6 @@ import (
 	"math"
 	"strings"
 	"testing"
-	"unicode/utf8"
 )
 
 // v2 returns slop_v2's signals of text (the learned model's left at 0).
@@ -276,7 +275,7 @@ func FuzzExtractV2(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, text string) {
 		sigs, story := extractV2(text, Prior{})
-		if len(story) != len(scanPrefix(text)) {
+		if len(story) != len(head(text, ReadBytesV2)) {
 			t.Fatalf("masked story is %d bytes, text %d", len(story), len(text))
 		}
 		n := len([]rune(text))
@@ -291,21 +290,6 @@ func FuzzExtractV2(f *testing.F) {
 			}
 		}
 	})
-}
-
-func TestScanPrefix(t *testing.T) {
-	long := strings.Repeat("a line of story\n", 2000) // 32,000 bytes
-	got := scanPrefix(long)
-	if len(got) > MaxScanBytes || !strings.HasSuffix(got, "\n") || len(got) < MaxScanBytes-20 {
-		t.Errorf("cut at %d bytes, ending %q", len(got), got[len(got)-5:])
-	}
-	oneLine := strings.Repeat("é", 20000) // no line break: cut on a rune
-	if got := scanPrefix(oneLine); len(got) > MaxScanBytes || !utf8.ValidString(got) {
-		t.Errorf("one line cut at %d bytes, valid %v", len(got), utf8.ValidString(got))
-	}
-	if short := "short\n"; scanPrefix(short) != short {
-		t.Error("short text cut")
-	}
 }
 
 func TestRepairMojibake(t *testing.T) {

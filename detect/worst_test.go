@@ -6,8 +6,8 @@ import (
 )
 
 // Pathological inputs: every pass of extractV2 must stay linear in the
-// text it reads (quadratic passes took minutes on such input before
-// MaxScanBytes bounded it; they are tested on MaxScanBytes of it).
+// text it reads (quadratic passes took minutes on such input before the
+// part read was bounded; they are tested on ReadBytesV2 of it).
 func TestPathologicalInputs(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short")
@@ -32,7 +32,7 @@ func TestPathologicalInputs(t *testing.T) {
 		"credit lines":                strings.Repeat("A man | Source: Midjourney\n", 40000),
 	} {
 		sigs, story := extractV2(text, Prior{})
-		if len(sigs) != len(signalNamesV2) || len(story) != len(scanPrefix(text)) {
+		if len(sigs) != len(signalNamesV2) || len(story) != len(head(text, ReadBytesV2)) {
 			t.Errorf("%s: %d signals, story %d bytes", name, len(sigs), len(story))
 		}
 	}
