@@ -180,6 +180,9 @@ func extractV2(text string, prior Prior) ([]Signal, string) {
 
 	assistantPatterns.count(story, words, lower, ents, sig(SigAssistant), span)
 	countLineMatches(story, scaffoldPatterns, sig(SigScaffold), span)
+	if fp.Value >= minHeadingFirstPerson {
+		sectionHeadings(story, sig(SigScaffold), span)
+	}
 	engagementPatterns.count(story, words, lower, ents, sig(SigEngagement), span)
 
 	units := sentenceUnits(story, words)
@@ -188,6 +191,66 @@ func extractV2(text string, prior Prior) ([]Signal, string) {
 	moralClose(lower, units, words, sig(SigMoral), span)
 	sig(SigShortParas).Value = shortParagraphs(story, words)
 	return sigs, story
+}
+
+// minHeadingFirstPerson is the share of first-person words (%) a story
+// needs for its section headings to count: a news article or a how-to
+// has headings too.
+const minHeadingFirstPerson = 3
+
+// sectionHeadings counts the section headings of a first-person story, as
+// a chat model lays a story out ("A Marriage Shadowed by Tension", "The
+// Day Everything Changed") and a farm page keeps them once the markdown is
+// gone: lines of two to nine words, most of them capitalised, with no
+// closing punctuation, between two paragraphs, after the first line (the
+// title). They count only when there are two or more.
+func sectionHeadings(story string, s *Signal, span func(a, b int) Span) {
+	type line struct{ a, b int }
+	var lines []line // the non-blank lines
+	for start := 0; start < len(story); {
+		end := strings.IndexByte(story[start:], '\n')
+		if end < 0 {
+			end = len(story)
+		} else {
+			end += start
+		}
+		t := strings.TrimSpace(story[start:end])
+		if t != "" {
+			a := start + strings.Index(story[start:end], t)
+			lines = append(lines, line{a, a + len(t)})
+		}
+		start = end + 1
+	}
+	var found []line
+	for i := 1; i+1 < len(lines); i++ {
+		t := story[lines[i].a:lines[i].b]
+		if len(t) > 80 || strings.ContainsAny(t[len(t)-1:], ".!?:,;…\"”)'") {
+			continue
+		}
+		ws := scanWords(t, nil)
+		if len(ws) < 2 || len(ws) > 9 {
+			continue
+		}
+		capital := 0
+		for _, w := range ws {
+			r, _ := utf8.DecodeRuneInString(t[w.start:])
+			if unicode.IsUpper(r) || unicode.IsDigit(r) {
+				capital++
+			}
+		}
+		first, _ := utf8.DecodeRuneInString(t)
+		prev, next := story[lines[i-1].a:lines[i-1].b], story[lines[i+1].a:lines[i+1].b]
+		if unicode.IsUpper(first) && float64(capital) >= 0.7*float64(len(ws)) && len(prev) > len(t) && len(next) > len(t) {
+			found = append(found, lines[i])
+		}
+	}
+	if len(found) < 2 {
+		return
+	}
+	for _, l := range found {
+		s.Value++
+		s.Spans = append(s.Spans, span(l.a, l.b))
+	}
 }
 
 // shortParagraphs returns the share of the story's paragraphs (lines
@@ -779,7 +842,10 @@ func isGenreTitleV2(line string) bool {
 	if len(ws) < 4 || len(ws) > 45 {
 		return false
 	}
-	if strings.HasSuffix(line, "?") || strings.HasSuffix(line, ".") && !strings.HasSuffix(line, "...") {
+	if strings.HasSuffix(line, "?") {
+		return questionTitle(line)
+	}
+	if strings.HasSuffix(line, ".") && !strings.HasSuffix(line, "...") {
 		return false
 	}
 	l := strings.ToLower(line)
@@ -817,6 +883,50 @@ func isGenreTitleV2(line string) bool {
 	narrative := firstPersonStart || pastVerb(l)
 	return strong && (titleCase || hookPunct) || titleCase && narrative && hookPunct || titleCase && firstPersonStart && hookWord
 }
+
+// questionTitle reports whether line is the farms' question title: a
+// first-person story told in Title Case, then after a dash the question
+// put to the reader, "I Made My Fiancé Regret Cheating on Me – Was I Right
+// to Make Him Cry at the Altar?". A forum title ("AITA for …", "Is it
+// wrong that …", lower case) or a headline asking about someone else is
+// not one.
+func questionTitle(line string) bool {
+	cut := -1
+	for _, d := range []string{" – ", " — ", " - ", "—"} {
+		if i := strings.LastIndex(line, d); i > cut {
+			cut = i
+		}
+	}
+	if cut <= 0 {
+		return false
+	}
+	story, ask := strings.TrimSpace(line[:cut]), strings.ToLower(strings.TrimSpace(strings.TrimLeft(line[cut:], " –—-")))
+	asks := false
+	for _, p := range questionOpeners {
+		if strings.HasPrefix(ask, p) {
+			asks = true
+			break
+		}
+	}
+	l := strings.ToLower(story)
+	firstPerson := strings.HasPrefix(l, "i ") || strings.HasPrefix(l, "i'") || strings.HasPrefix(l, "i’") || strings.HasPrefix(l, "my ")
+	if !asks || !firstPerson {
+		return false
+	}
+	ws := scanWords(story, nil)
+	capital := 0
+	for _, w := range ws {
+		r, _ := utf8.DecodeRuneInString(story[w.start:])
+		if unicode.IsUpper(r) || unicode.IsDigit(r) {
+			capital++
+		}
+	}
+	return len(ws) >= 4 && float64(capital) >= 0.6*float64(len(ws))
+}
+
+// questionOpeners begin the question after a question title's dash.
+var questionOpeners = []string{"was i ", "am i ", "did i ", "was it ", "is it ", "would you ", "what would you",
+	"who was right", "who's right", "who is right", "was she ", "was he ", "were they ", "should i "}
 
 // pastVerb reports whether l has a word ending in "ed" of five letters or
 // more, or a common irregular past tense: the title tells what happened.
@@ -911,6 +1021,7 @@ var engagementPatterns = newPatternSet(1,
 	pat(`(?i)\bwhere (you'?re|you’re|you are) (reading|watching|listening) (this )?from\b`, "where you're", "where youre", "where you are"),
 	pat(`(?i)\btell me,? (was i wrong|what you think|honestly)\b`, "tell me was", "tell me what you think", "tell me honestly"),
 	pat(`(?i)\bwhat would you (have done|do) (in (my|her|his|their) (place|shoes|position))`, "what would you"),
+	pat(`(?i)\b(what (was|is) about to happen( next)?|you won'?t believe what (happened|he did|she did|they did|i found))\b`, "what was about", "what is about", "you won't believe", "you wont believe"),
 	pat(`(?i)\b(stay tuned|to be continued|part \d+ (is )?(in the comments|coming|below)|before we (move on|continue|begin|start|go on)|if you'?re enjoying (this|the) story)\b`,
 		"stay tuned", "to be continued", "part 1", "part 2", "part 3", "part 4", "part 5", "part 6", "part 7", "part 8", "part 9", "part 10", "before we", "enjoying"),
 )

@@ -146,6 +146,13 @@ func TestTitleV2(t *testing.T) {
 		"City Council Approves New Budget for Parks":                                                                                                                                            false,
 		"How to Talk to Your Mother-In-Law About Boundaries":                                                                                                                                    false,
 		"I went to the shop.": false,
+		// Question titles: the farms' first-person story, a dash, the question.
+		"I Made My Fiancé Regret Cheating on Me with My Best Friend – Was I Right to Make Him Cry at the Altar?": true,
+		"My MIL Wore White to My Wedding — Was I Wrong to Ask Her to Leave?":                                     true,
+		"AITA for Refusing to Go to My Sister's Wedding?":                                                        false,
+		"Woman Refuses to Let Her Mother-In-Law Wear White — Is She Wrong?":                                      false,
+		"i told my sister she can't bring her kids - was i wrong?":                                               false,
+		"My Husband Wants to Move Closer to His Mother. Should We?":                                              false,
 	} {
 		if got := isGenreTitleV2(title); got != want {
 			t.Errorf("isGenreTitleV2(%q) = %v, want %v", title, got, want)
@@ -177,6 +184,11 @@ func TestGenreCuesV2(t *testing.T) {
 		{"tell me was I wrong", "So tell me, was I wrong?", SigEngagement, 1, nil},
 		{"plain was I wrong", "Was I wrong?", SigEngagement, 0, nil},
 		{"comments", "Tell me in the comments what you would have done.", SigEngagement, 1, nil},
+		{"teaser", "I would get even. No one could see coming what was about to happen next… We met in 2019.", SigEngagement, 1, []string{"what was about to happen next"}},
+		{"teaser, plain", "I had no idea what would happen at the party.", SigEngagement, 0, nil},
+		{"section headings", "Losing my husband broke us. Then my mother-in-law threw me out.\nA Marriage Shadowed by Tension\nWhen I married Ryan, I knew his mother did not like me at all, and I told my sister so.\nThe Day Everything Changed\nThen Ryan was gone, and my children and I were on our own. I cried for days and my kids cried with me.\n", SigScaffold, 2, []string{"A Marriage Shadowed by Tension", "The Day Everything Changed"}},
+		{"one heading", "I married Ryan in June and I thought my life was set, and my mother agreed with me.\nThe Day Everything Changed\nThen Ryan was gone, and my children and I were on our own. I cried for days and my kids cried with me.\n", SigScaffold, 0, nil},
+		{"headings in a news story", "The council met on Monday to approve the budget for the year.\nNew Parks Budget\nThe plan adds two parks and a pool in the north of the city.\nWhat Happens Next\nA public meeting will be held in the town hall next month.\n", SigScaffold, 0, nil},
 		{"fragment cascade", "He never came home.\n\nNo call.\nNo message.\nNothing.\n", SigFragments, rate(1), []string{"No call.\nNo message.\nNothing"}},
 		{"two fragments are not a cascade", "He left. I cried. Then I slept for a very long time.", SigFragments, 0, nil},
 		{"moral close", "We sold the house that spring.\n\nSome betrayals don't end a family. They reveal it.", SigMoral, 1, []string{"Some betrayals don't end a family"}},
