@@ -38,13 +38,13 @@ func (r Reason) Explain() string {
 	case SigDrama:
 		what = "a first-person narrator, a family and a reveal together"
 	case SigTitle:
-		what = "the first line is shaped like the genre's titles (\"My Stepmom Threw Me Out — Then a Lawyer Called\")"
+		what = "the first line is shaped like the genre's titles (\"My Stepmom Threw Me Out — Then a Lawyer Called\", \"I Made My Fiancé Regret Cheating – Was I Right?\")"
 	case SigAssistant:
 		what = fmt.Sprintf("%s left in (\"Sure! Here's a shorter version…\", \"Would you like me to…\")", plural(v, "chat-assistant line", "chat-assistant lines"))
 	case SigScaffold:
-		what = fmt.Sprintf("%s of story-template structure (\"Part 1:\", \"Backstory.\", bolded names)", plural(v, "line", "lines"))
+		what = fmt.Sprintf("%s of story-template structure (\"Part 1:\", \"Backstory.\", bolded names, a first-person story's section headings)", plural(v, "line", "lines"))
 	case SigEngagement:
-		what = fmt.Sprintf("%s to the audience (\"Hello Readers\", \"subscribe\", \"tell me in the comments\")", plural(v, "appeal", "appeals"))
+		what = fmt.Sprintf("%s to the audience (\"Hello Readers\", \"subscribe\", \"tell me in the comments\", \"what was about to happen next\")", plural(v, "appeal", "appeals"))
 	case SigFragments:
 		what = fmt.Sprintf("cascades of one-to-three-word sentences (\"No call. No text. Nothing.\"), %.1f per 1,000 words", v)
 	case SigMoral:

@@ -46,10 +46,13 @@
 //	                    match, no overlap; "gender reveal" is a party)
 //	reveal_idiom        bodily reveal idioms ("my stomach dropped") per 1,000
 //	first_person_drama  first person × family × reveal (zero unless all are there)
-//	title_template      one of the first lines is a genre title
+//	title_template      one of the first lines is a genre title (or its
+//	                    question form: "I … – Was I Right to …?")
 //	assistant_leftover  chat-assistant lines ("Sure! Here's a shorter version…")
-//	template_scaffold   template structure ("Part 1:", "Backstory.", **Name:**)
-//	engagement_framing  "Hello Readers", "subscribe", "tell me in the comments"
+//	template_scaffold   template structure ("Part 1:", "Backstory.", **Name:**,
+//	                    two or more section headings in a first-person story)
+//	engagement_framing  "Hello Readers", "subscribe", "tell me in the comments",
+//	                    "what was about to happen next"
 //	fragment_cascade    runs of 3+ one-to-three-word sentences per 1,000 words
 //	moral_close         moralising sentences among the last three
 //	slop_phrases        phrases chat models over-use per 1,000 words (lexicon
