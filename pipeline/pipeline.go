@@ -421,9 +421,9 @@ type batch struct {
 	data     []byte
 	docBytes int // the size of the entries' docs
 	entries  []entry
-	blank   int64
-	warc    map[string]int64 // WARC records by type, on a file's last batch
-	done    chan struct{}
+	blank    int64
+	warc     map[string]int64 // WARC records by type, on a file's last batch
+	done     chan struct{}
 
 	readNanos               int64
 	kept, removed, rejected []byte
