@@ -27,7 +27,8 @@
 //     WritingPrompts, Reddit, news and Q&A text; webtext-dev (human web
 //     pages); modern-machine (2024–25 chat models, half as openings, and
 //     the stories with a prompt also laid out as WritingPrompts: prompt,
-//     then opening); the genre pages (three times); the seeds.
+//     then opening); the genre pages and their human counterparts
+//     (first-person posts about family) three times each; the seeds.
 //  5. The combiner, a logistic regression over the signals, is fitted on B
 //     (each genre signal's weight held >= 0: evidence for, never
 //     against; the text model's weight free; the signals that only say a
@@ -288,6 +289,13 @@ func trainText(A, seeds []example) (*fasttext.Model, error) {
 				// rates unchanged (cmd/sloplab, 2026-11-30).
 				times = 20
 			}
+		}
+		if !e.Machine && e.OnTheme {
+			// The genre pages' human counterparts (first-person posts
+			// about family), as often as the genre pages: seen once
+			// against three, the model took the genre's topics
+			// (weddings, mothers-in-law) for machine writing.
+			times = 3
 		}
 		if err := add(e, times); err != nil {
 			return nil, err
