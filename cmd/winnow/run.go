@@ -182,9 +182,6 @@ func runRun(ctx context.Context, o runOpts, stdout, stderr io.Writer) (err error
 	// with its own lease; winnow stats s3://… puts them together.
 	remoteTask := false
 	if store.IsURL(o.out) {
-		if o.dedup != "none" {
-			return usagef("--out %s: --dedup needs a local or shared-file-system output for now (run without it, then winnow dedup run on a local copy of kept/)", o.out)
-		}
 		if o.task.tasks > 1 {
 			o.out = strings.TrimSuffix(o.out, "/") + "/" + path.Join(tasksDir, taskName(o.task.task))
 			remoteTask = true
@@ -246,7 +243,9 @@ func runRun(ctx context.Context, o runOpts, stdout, stderr io.Writer) (err error
 	if o.task.tasks > 1 {
 		cfg.Fingerprint += fmt.Sprintf("; tasks=%d", o.task.tasks)
 	}
-	if remote != nil {
+	if remote != nil && o.dedup == "none" {
+		// Each input's files go up as soon as they are complete. With
+		// --dedup they are final only at the end (see uploadFinal).
 		cfg.Committed = remote.put
 	}
 	dir, all, err := claimOut(o.out, cfg.Fingerprint, inputs, o.own, stderr)
@@ -304,6 +303,11 @@ func runRun(ctx context.Context, o runOpts, stdout, stderr io.Writer) (err error
 			// them.
 			if rerr := reportAfter(o.report, o.out, nil, stdout); rerr != nil {
 				return errors.Join(err, rerr)
+			}
+			if o.dedup != "none" {
+				if uerr := remote.uploadFinal(ctx); uerr != nil {
+					return errors.Join(err, uerr)
+				}
 			}
 			if ferr := remote.finish(ctx); ferr != nil {
 				return errors.Join(err, ferr)

@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/sha1"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -200,6 +202,46 @@ func (o *s3Out) put(ctx context.Context, files []string) error {
 		if err := o.c.Put(ctx, o.bucket, o.key(filepath.ToSlash(rel)), f); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// uploadFinal uploads the final layout a --dedup run made in the staging
+// directory: each input's kept, removed and rejected files, then its
+// stats/<name>.json (the mark that it is done), then clusters.jsonl. The
+// staging directories of the chain and the dedup pass (.chain, dedup,
+// .dedup) stay local: a rerun after a kill starts the dedup over, and
+// overwrites what went up with the same files.
+func (o *s3Out) uploadFinal(ctx context.Context) error {
+	var data, marks []string
+	for _, sub := range []string{"kept", "removed", "rejected", "stats"} {
+		entries, err := os.ReadDir(filepath.Join(o.staging, sub))
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+			return err
+		}
+		for _, e := range entries {
+			if e.IsDir() || strings.HasPrefix(e.Name(), ".") {
+				continue
+			}
+			p := filepath.Join(o.staging, sub, e.Name())
+			if sub == "stats" {
+				marks = append(marks, p)
+			} else {
+				data = append(data, p)
+			}
+		}
+	}
+	if err := o.put(ctx, data); err != nil {
+		return err
+	}
+	if err := o.put(ctx, marks); err != nil {
+		return err
+	}
+	if _, err := os.Stat(filepath.Join(o.staging, "clusters.jsonl")); err == nil {
+		return o.put(ctx, []string{filepath.Join(o.staging, "clusters.jsonl")})
 	}
 	return nil
 }

@@ -169,6 +169,50 @@ func TestS3(t *testing.T) {
 		}
 	}
 
+	// --dedup minhash into the bucket: the final layout goes up at the end,
+	// the same files as the same run on a local disk.
+	localDD := filepath.Join(dir, "localdd")
+	if r := winnow(t, nil, "run", "-q", "--preset", "fineweb-quality", "--dedup", "minhash", "--out", localDD, in); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	ddRun := func(extra ...string) *exec.Cmd {
+		cmd := exec.Command(winnowBin, "run", "-q", "--preset", "fineweb-quality", "--dedup", "minhash", "--out", "s3://crawl/dd", "s3://crawl/in/")
+		cmd.Env = append(append(env, "WINNOW_S3_LEASE_TTL=3s"), extra...)
+		return cmd
+	}
+	// Killed part-way through the chain, then run again: it starts the
+	// dedup over and leaves the same files as an uninterrupted run.
+	cmd = ddRun("WINNOW_FAULT=gopher_quality_v1:300")
+	err = cmd.Run()
+	mustBeKilled(t, cmd, err, "gopher_quality_v1:300")
+	if _, err := os.Stat(filepath.Join(root, "crawl", "dd", "stats.json")); err == nil {
+		t.Fatal("a killed --dedup run wrote stats.json")
+	}
+	if out, err := ddRun().CombinedOutput(); err != nil {
+		t.Fatalf("--dedup to S3: %v\n%s", err, out)
+	}
+	dd := filepath.Join(root, "crawl", "dd")
+	if a, s := readStats(t, localDD), readStats(t, dd); a.In != s.In || a.Kept != s.Kept || a.Removed != s.Removed || a.Rejected != s.Rejected {
+		t.Errorf("--dedup to S3 %+v, local %+v", s, a)
+	}
+	for _, pat := range []string{"kept/*", "removed/*", "clusters.jsonl"} {
+		locals, _ := filepath.Glob(filepath.Join(localDD, pat))
+		if len(locals) == 0 {
+			t.Fatalf("no local %s", pat)
+		}
+		for _, f := range locals {
+			rel, _ := filepath.Rel(localDD, f)
+			x, _ := os.ReadFile(f)
+			y, err := os.ReadFile(filepath.Join(dd, rel))
+			if err != nil || !bytes.Equal(x, y) {
+				t.Errorf("s3://crawl/dd/%s differs from the local run's: %v", rel, err)
+			}
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dd, ".chain")); err == nil {
+		t.Error("the chain's staging directory went up")
+	}
+
 	// A large output (over one 16 MiB part) goes up as a multipart upload.
 	big := filepath.Join(dir, "big.jsonl")
 	all := gunzipFile(t, sample)
