@@ -302,7 +302,22 @@ complete. Seconds and docs/s per stage go to DIR/dedup/stages.json.
 	synth.Flags().Int("dup-every", 100, "every K-th document is a light edit of an earlier one (0: none)")
 	synth.Flags().Uint64("seed", 1, "random seed")
 
-	c.AddCommand(sig, buckets, clusters, filter, run, show, synth)
+	join := &cobra.Command{
+		Use:   "join OUT",
+		Short: "Put a split winnow run --dedup together: OUT/.chain and OUT/.dedup into OUT",
+		Long: `Join is the last step of winnow run --dedup split into tasks (winnow slurm
+submit, winnow k8s manifests): the chain's tasks were merged into OUT/.chain
+and the dedup of its kept documents into OUT/.dedup (winnow stats); join
+makes the layout one machine's winnow run --dedup makes: kept/, removed/
+(the chain's and NAME.dedup files), rejected/, clusters.jsonl, per-input
+stats and stats.json, checked (in = kept + removed + rejected).`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return joinSplit(args[0], os.Stdout)
+		},
+	}
+
+	c.AddCommand(sig, buckets, clusters, filter, run, show, join, synth)
 	return c
 }
 

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
 )
 
@@ -186,5 +187,75 @@ func TestSlurmDedup(t *testing.T) {
 	if st := winnow(t, nil, "slurm", "status", out); st.code != 0 || !strings.Contains(st.stdout, "3 of 3 tasks finished") ||
 		!strings.Contains(st.stdout, "signatures: 4 of 4 inputs signed") || !strings.Contains(st.stdout, "clusters: done") {
 		t.Errorf("status: %s %s", st.stdout, st.stderr)
+	}
+}
+
+// TestK8sRunDedup: winnow run --dedup minhash split into 3 tasks. The
+// manifests decode strictly; their jobs, run here in order with each
+// index's JOB_COMPLETION_INDEX and the ConfigMap's spec at its mount, write
+// what the same run --dedup writes on one machine: kept, removed (the
+// chain's and the .dedup files), clusters and counts.
+func TestK8sRunDedup(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in")
+	os.MkdirAll(in, 0o755)
+	inputs := dedupCorpus(t, in)
+	out, local := filepath.Join(dir, "out"), filepath.Join(dir, "local")
+	r := winnow(t, nil, "k8s", "manifests", "--tasks", "3", "--image", "registry.example/winnow:test", "--preset", "fineweb-quality",
+		"--", "run", "-q", "--dedup", "minhash", "--out", out, in)
+	if r.code != 0 {
+		t.Fatalf("manifests: %d %s", r.code, r.stderr)
+	}
+	spec := filepath.Join(dir, "spec.yaml")
+	var names []string
+	for i, d := range strings.Split(r.stdout, "\n---\n") {
+		if i == 0 {
+			var cm corev1.ConfigMap
+			if err := yaml.UnmarshalStrict([]byte(d), &cm); err != nil || cm.Kind != "ConfigMap" {
+				t.Fatalf("document 0 is not the spec's ConfigMap: %v", err)
+			}
+			os.WriteFile(spec, []byte(cm.Data["spec.yaml"]), 0o644)
+			continue
+		}
+		var job batchv1.Job
+		if err := yaml.UnmarshalStrict([]byte(d), &job); err != nil {
+			t.Fatalf("document %d does not decode strictly as a Job: %v\n%s", i, err, d)
+		}
+		names = append(names, strings.TrimPrefix(job.Name, "winnow-"))
+		n := 1
+		if job.Spec.CompletionMode != nil && *job.Spec.CompletionMode == batchv1.IndexedCompletion {
+			n = int(*job.Spec.Completions)
+		}
+		args := append([]string(nil), job.Spec.Template.Spec.Containers[0].Args...)
+		for k, a := range args {
+			if a == specMount+"/spec.yaml" {
+				args[k] = spec
+			}
+		}
+		for k := 0; k < n; k++ {
+			cmd := exec.Command(winnowBin, args...)
+			cmd.Env = append(os.Environ(), "JOB_COMPLETION_INDEX="+strconv.Itoa(k))
+			if b, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("job %s index %d: %v\n%s", job.Name, k, err, b)
+			}
+		}
+	}
+	if got := strings.Join(names, ","); got != "run,merge-chain,signatures,buckets-exact,buckets,clusters,filter,merge-dedup,join" {
+		t.Fatalf("jobs %s", got)
+	}
+	if r := winnow(t, nil, "run", "-q", "--preset", "fineweb-quality", "--dedup", "minhash", "--out", local, in); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	sameDedup(t, local, out, inputs)
+	for _, in := range inputs {
+		name := strings.TrimSuffix(filepath.Base(in), ".jsonl")
+		x, err1 := os.ReadFile(filepath.Join(local, "removed", name+".dedup.jsonl.gz"))
+		y, err2 := os.ReadFile(filepath.Join(out, "removed", name+".dedup.jsonl.gz"))
+		if err1 != nil || err2 != nil || !bytes.Equal(x, y) {
+			t.Errorf("removed/%s.dedup differs from the one-machine run (%v, %v)", name, err1, err2)
+		}
+	}
+	if r := winnow(t, nil, "stats", out); r.code != 0 {
+		t.Errorf("stats on the joined run: %s", r.stderr)
 	}
 }

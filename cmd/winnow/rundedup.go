@@ -466,3 +466,82 @@ func copyFileSync(src, dst string) error {
 	}
 	return err
 }
+
+// joinSplit makes OUT's final layout from a split winnow run --dedup (see
+// planSteps): the chain's tasks merged into OUT/.chain and the dedup of its
+// kept files merged into OUT/.dedup, both by winnow stats. The layout, the
+// links and the counts are those runDedup makes on one machine; the dedup
+// stages' own timings are in OUT/.dedup/stats.json.
+func joinSplit(out string, stdout io.Writer) error {
+	start := time.Now()
+	chainDir, dedupDir := filepath.Join(out, ".chain"), filepath.Join(out, ".dedup")
+	var chain, dd pipeline.Stats
+	if err := outdir.ReadJSON(filepath.Join(chainDir, "stats.json"), &chain); err != nil {
+		return fmt.Errorf("join %s: the chain's tasks are not merged (%w): winnow stats %s", out, err, chainDir)
+	}
+	if err := outdir.ReadJSON(filepath.Join(dedupDir, "stats.json"), &dd); err != nil {
+		return fmt.Errorf("join %s: the dedup's tasks are not merged (%w): winnow stats %s", out, err, dedupDir)
+	}
+	total := &pipeline.Stats{Version: pipeline.StatsVersion, StageSeconds: map[string]float64{}}
+	for _, cf := range chain.Files {
+		var c, d pipeline.FileStats
+		if err := outdir.ReadJSON(filepath.Join(chainDir, "stats", cf.Name+".json"), &c); err != nil {
+			return fmt.Errorf("join %s: %w", out, err)
+		}
+		if err := outdir.ReadJSON(filepath.Join(dedupDir, "stats", cf.Name+".json"), &d); err != nil {
+			return fmt.Errorf("join %s: input %s has no dedup pass: %w", out, cf.Input, err)
+		}
+		if c.Stats == nil || d.Stats == nil {
+			return fmt.Errorf("join %s: no stats for input %s", out, cf.Input)
+		}
+		kept, _ := filepath.Glob(filepath.Join(chainDir, "kept", cf.Name+".jsonl*"))
+		if len(kept) != 1 {
+			return fmt.Errorf("join %s: %d kept files for input %s in %s", out, len(kept), cf.Input, chainDir)
+		}
+		ext := strings.TrimPrefix(filepath.Base(kept[0]), cf.Name)
+		links := [][2]string{
+			{filepath.Join(dedupDir, "kept", cf.Name+ext), filepath.Join(out, "kept", cf.Name+ext)},
+			{filepath.Join(chainDir, "removed", cf.Name+ext), filepath.Join(out, "removed", cf.Name+ext)},
+			{filepath.Join(dedupDir, "removed", cf.Name+ext), filepath.Join(out, "removed", cf.Name+".dedup"+ext)},
+			{filepath.Join(chainDir, "rejected", cf.Name+".jsonl"), filepath.Join(out, "rejected", cf.Name+".jsonl")},
+			{filepath.Join(dedupDir, "rejected", cf.Name+".jsonl"), filepath.Join(out, "rejected", cf.Name+".dedup.jsonl")},
+		}
+		for j, l := range links {
+			if err := linkInto(l[0], l[1], j >= 3); err != nil {
+				return err
+			}
+		}
+		fs := pipeline.FileStats{Input: c.Input, Name: c.Name, Size: c.Size, ModTime: c.ModTime, Fingerprint: c.Fingerprint,
+			Resumed: c.Resumed && d.Resumed, Stats: mergeDedupStats(c.Stats, d.Stats), Seconds: c.Seconds + d.Seconds,
+			Error: strings.Trim(c.Error+"; "+d.Error, "; ")}
+		if err := outdir.WriteJSON(filepath.Join(out, "stats", c.Name+".json"), fs); err != nil {
+			return err
+		}
+		total.Merge(fs.Stats)
+		total.Files = append(total.Files, fs)
+	}
+	if len(total.Files) != len(dd.Files) {
+		return fmt.Errorf("join %s: the chain has %d inputs, the dedup %d", out, len(total.Files), len(dd.Files))
+	}
+	if err := linkInto(filepath.Join(dedupDir, "clusters.jsonl"), filepath.Join(out, "clusters.jsonl"), false); err != nil {
+		return err
+	}
+	if b, err := os.ReadFile(filepath.Join(chainDir, "spec.yaml")); err == nil {
+		if err := outdir.WriteFile(filepath.Join(out, "spec.yaml"), b); err != nil {
+			return err
+		}
+	}
+	total.Errors = append(append(total.Errors, chain.Errors...), dd.Errors...)
+	total.Workers = chain.Workers
+	total.Skipped = chain.Skipped
+	total.Counters = chain.Counters
+	total.WallSeconds = time.Since(start).Seconds()
+	if err := total.Check(); err != nil {
+		return fmt.Errorf("join %s: %w", out, err)
+	}
+	if err := outdir.WriteJSON(filepath.Join(out, "stats.json"), total.Lean()); err != nil {
+		return err
+	}
+	printSummary(stdout, total, out, time.Since(start))
+	return nil
+}

@@ -52,8 +52,15 @@ previous one succeeded. The arguments after -- are winnow's, as on a laptop.
      stats.sbatch       winnow stats OUT: checks every task, merges them
      report.sbatch      with --report: OUT/report.html
 
-To dedup what a run kept, submit the run, then the dedup of OUT/kept into
-another directory. It prints each step's job id; logs go to OUT/slurm/logs/.
+  -- run --dedup minhash --out OUT INPUT...   (as one machine's run --dedup)
+     run.sbatch         array of N: the chain, into OUT/.chain/tasks/task-I
+     merge-chain.sbatch winnow stats OUT/.chain
+     signatures … filter.sbatch, merge-dedup.sbatch
+                        the dedup steps above over OUT/.chain/kept, in the
+                        inputs' order, into OUT/.dedup
+     join.sbatch        winnow dedup join OUT: the final layout and stats
+
+It prints each step's job id; logs go to OUT/slurm/logs/.
 A step that fails (killed, out of time) leaves the steps after it waiting
 forever (DependencyNeverSatisfied): scancel them and submit the same command
 again; what finished is skipped (inputs of a run or a filter, signed inputs),
@@ -276,6 +283,27 @@ func runOut(args []string) (string, error) {
 func runSlurmStatus(dir string, w io.Writer) error {
 	if store.IsURL(dir) {
 		return usagef("slurm status reads a directory on a shared file system; for %s run winnow stats %s, which names the tasks not finished yet", dir, dir)
+	}
+	// A split run --dedup: its chain in DIR/.chain, its dedup in DIR/.dedup.
+	if _, err := os.Stat(filepath.Join(dir, ".chain", tasksDir)); err == nil {
+		fmt.Fprintln(w, "chain ("+filepath.Join(dir, ".chain")+"):")
+		if err := runSlurmStatus(filepath.Join(dir, ".chain"), w); err != nil {
+			return err
+		}
+		if _, err := os.Stat(filepath.Join(dir, ".dedup")); err != nil {
+			fmt.Fprintln(w, "dedup: not started")
+			return nil
+		}
+		fmt.Fprintln(w, "dedup ("+filepath.Join(dir, ".dedup")+"):")
+		if err := runSlurmStatus(filepath.Join(dir, ".dedup"), w); err != nil {
+			return err
+		}
+		if _, err := os.Stat(filepath.Join(dir, "stats.json")); err == nil {
+			fmt.Fprintln(w, "join: done")
+		} else {
+			fmt.Fprintln(w, "join: not done")
+		}
+		return nil
 	}
 	dedupSteps := dedupProgress(dir)
 	for _, l := range dedupSteps {

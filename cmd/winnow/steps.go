@@ -1,12 +1,16 @@
 package main
 
 import (
+	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/spf13/pflag"
 
+	"github.com/winnowhq/winnow/format"
+	"github.com/winnowhq/winnow/pipeline"
 	"github.com/winnowhq/winnow/spec"
+	"github.com/winnowhq/winnow/store"
 )
 
 // A split run is a sequence of steps, each a job or a job array, each
@@ -56,16 +60,109 @@ func planSteps(args []string, n int, specPath string, named func() (*spec.Spec, 
 	if err != nil {
 		return nil, err
 	}
-	for _, a := range args {
-		if a == "--dedup" || strings.HasPrefix(a, "--dedup=") {
-			return nil, usagef("--dedup in a split run: submit the run without it, then the dedup of its kept documents: ... -- dedup run --out OUT2 OUT/kept")
+	mode := sp.Dedup
+	var rest []string // the run's arguments without --dedup
+	for i := 1; i < len(args); i++ {
+		switch a := args[i]; {
+		case a == "--dedup" && i+1 < len(args):
+			mode = args[i+1]
+			i++
+		case strings.HasPrefix(a, "--dedup="):
+			mode = strings.TrimPrefix(a, "--dedup=")
+		default:
+			rest = append(rest, a)
 		}
+	}
+	if mode != "" && mode != spec.DedupNone {
+		return planRunDedup(rest, mode, out, n, specPath, sp)
 	}
 	runArgs := append([]string{"run", "--quiet", "--tasks", strconv.Itoa(n), "--config", specPath}, args[1:]...)
 	return &plan{kind: "run", out: out, spec: sp, steps: []step{
 		{name: "run", tasks: n, args: runArgs, workers: true, why: "task I runs its share of the inputs (winnow run --tasks N), into OUT/tasks/task-I"},
 		{name: "stats", args: []string{"stats", out}, why: "checks every task and merges them into OUT (winnow stats)"},
 	}}, nil
+}
+
+// planRunDedup plans "run --dedup minhash --out OUT [flags] INPUT...": the
+// chain split into n tasks (into OUT/.chain, merged there by winnow
+// stats), winnow dedup's steps over the chain's kept files in the inputs'
+// order (into OUT/.dedup), then winnow dedup join, which makes the layout
+// and counts of one machine's run --dedup in OUT. rest is the run's
+// arguments after "run", without --dedup.
+func planRunDedup(rest []string, mode, out string, n int, specPath string, sp *spec.Spec) (*plan, error) {
+	if mode != spec.DedupMinHash {
+		if err := checkDedupMode(mode); err != nil {
+			return nil, err
+		}
+		return nil, usagef("--dedup %s in a split run: only minhash for now (exact duplicates are removed by it too)", mode)
+	}
+	if store.IsURL(out) {
+		return nil, usagef("--dedup in a split run writes its steps' files under OUT: give OUT on a file system every node sees, not %s (or run --dedup on one machine, which can write to object storage)", out)
+	}
+	rc := newRunCmd()
+	fs := rc.Flags()
+	fs.SetOutput(discard{})
+	if err := fs.Parse(rest); err != nil {
+		return nil, usagef("the run after --: %v", err)
+	}
+	if f, _ := fs.GetString("output-format"); f != pipeline.FormatJSONL {
+		return nil, usagef("--output-format %s with --dedup in a split run: only jsonl for now", f)
+	}
+	compName, _ := fs.GetString("compression")
+	comp, err := format.ParseCompression(compName)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	report, _ := fs.GetBool("report")
+	inputs, _, err := expandInputs(fs.Args(), out)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkDedupNames(inputs); err != nil {
+		return nil, err
+	}
+	chainOut, dedupOut := filepath.Join(out, ".chain"), filepath.Join(out, ".dedup")
+	// The chain's arguments: --out OUT/.chain, no --report (the report is
+	// of the joined run).
+	var chainArgs []string
+	for i := 0; i < len(rest); i++ {
+		switch a := rest[i]; {
+		case (a == "--out" || a == "-o") && i+1 < len(rest):
+			chainArgs = append(chainArgs, a, chainOut)
+			i++
+		case strings.HasPrefix(a, "--out="):
+			chainArgs = append(chainArgs, "--out="+chainOut)
+		case a == "--report" || strings.HasPrefix(a, "--report="):
+		default:
+			chainArgs = append(chainArgs, a)
+		}
+	}
+	kept := make([]string, len(inputs))
+	for i, in := range inputs {
+		kept[i] = filepath.Join(chainOut, "kept", in.Name+".jsonl"+comp.Ext())
+	}
+	dd, err := planDedup(append([]string{"dedup", "run", "--out", dedupOut, "--compression", compName}, kept...), n)
+	if err != nil {
+		return nil, err
+	}
+	steps := []step{
+		{name: "run", tasks: n, workers: true, args: append([]string{"run", "--quiet", "--tasks", strconv.Itoa(n), "--config", specPath, "--dedup", "none"}, chainArgs...),
+			why: "task I runs the chain on its share of the inputs (winnow run --tasks N), into OUT/.chain/tasks/task-I"},
+		{name: "merge-chain", args: []string{"stats", chainOut}, why: "checks every chain task and merges them into OUT/.chain (winnow stats)"},
+	}
+	for _, st := range dd.steps {
+		st.why = strings.ReplaceAll(st.why, "OUT/", "OUT/.dedup/")
+		if st.name == "stats" {
+			st.name, st.why = "merge-dedup", "checks every dedup filter task and merges them into OUT/.dedup (winnow stats)"
+		}
+		steps = append(steps, st)
+	}
+	steps = append(steps, step{name: "join", args: []string{"dedup", "join", out},
+		why: "makes OUT as one machine's run --dedup: kept, removed (chain and .dedup), rejected, clusters, stats (winnow dedup join)"})
+	if report {
+		steps = append(steps, step{name: "report", args: []string{"report", out}, why: "writes OUT/report.html"})
+	}
+	return &plan{kind: "run", out: out, spec: sp, steps: steps}, nil
 }
 
 // planDedup plans "dedup run --out OUT [flags] INPUT...": the four stages

@@ -39,6 +39,13 @@ func TestPlanSteps(t *testing.T) {
 			steps:       "signatures×4 buckets×9 clusters filter×4 stats report",
 			mustHave:    map[string]string{"buckets": "--buckets 9 --hashes-per-bucket 8 --no-exact --tasks 9", "filter": "--compression zstd --strict=true", "report": "report d"},
 			mustNotHave: map[string]string{"signatures": "--report"}},
+		// run --dedup: the chain into OUT/.chain, the dedup of its kept
+		// files (in the inputs' order) into OUT/.dedup, then the join.
+		{args: []string{"run", "--dedup", "minhash", "--report", "--out", "o", sample}, kind: "run", out: "o",
+			steps: "run×4 merge-chain signatures×4 buckets-exact buckets×14 clusters filter×4 merge-dedup join report",
+			mustHave: map[string]string{"run": "--config SPEC --dedup none --out o/.chain " + sample, "merge-chain": "stats o/.chain",
+				"signatures": "--out o/.dedup", "filter": "o/.chain/kept/webtext-sample.jsonl.gz", "merge-dedup": "stats o/.dedup", "join": "dedup join o", "report": "report o"},
+			mustNotHave: map[string]string{"run": "--report"}},
 	} {
 		p, err := planSteps(tc.args, 4, "SPEC", named)
 		if err != nil {
@@ -64,7 +71,11 @@ func TestPlanSteps(t *testing.T) {
 		{},
 		{"score", "x"},
 		{"run", "in"},
-		{"run", "--dedup", "minhash", "--out", "o", "in"},
+		{"run", "--dedup", "minhash", "--out", "o", "in"}, // no such input
+		{"run", "--dedup", "exact", "--out", "o", "."},
+		{"run", "--dedup", "minhash", "--output-format", "parquet", "--out", "o", "."},
+		{"run", "--dedup", "sometimes", "--out", "o", "."},
+		{"run", "--dedup", "minhash", "--out", "s3://bucket/o", "."},
 		{"dedup", "--out", "d", "in"},
 		{"dedup", "run", "in"},
 		{"dedup", "run", "--out", "d"},
@@ -82,7 +93,8 @@ func TestPlanSteps(t *testing.T) {
 }
 
 // FuzzPlanSteps: any arguments after -- give a plan or a usage error, never
-// a panic; a plan has an output and ends with the merge (or the report).
+// a panic; a plan has an output and ends with the merge, the join of a split
+// run --dedup, or the report.
 func FuzzPlanSteps(f *testing.F) {
 	for _, s := range []string{"run --out o in", "dedup run --out d --no-exact --buckets 3 in", "dedup run -o d --report a b", "dedup run --buckets -1 --out d in", "run --dedup=minhash --out o in"} {
 		f.Add(s, 3)
@@ -100,7 +112,7 @@ func FuzzPlanSteps(f *testing.F) {
 			return
 		}
 		last := p.steps[len(p.steps)-1].name
-		if p.out == "" || last != "stats" && last != "report" {
+		if p.out == "" || last != "stats" && last != "report" && last != "join" {
 			t.Fatalf("%q: plan %+v", s, p)
 		}
 	})
