@@ -259,3 +259,35 @@ func TestK8sRunDedup(t *testing.T) {
 		t.Errorf("stats on the joined run: %s", r.stderr)
 	}
 }
+
+// TestSlurmRunDedup submits run --dedup minhash split into 2 tasks to a
+// real Slurm cluster: nine steps chained with --dependency=afterok, ending
+// with winnow dedup join; the result is run --dedup on one machine.
+func TestSlurmRunDedup(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a Slurm cluster")
+	}
+	env := startSlurm(t)
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in")
+	os.MkdirAll(in, 0o755)
+	inputs := dedupCorpus(t, in)
+	out, local := filepath.Join(dir, "out"), filepath.Join(dir, "local")
+	cmd := exec.Command(winnowBin, "slurm", "submit", "--tasks", "2", "--cpus-per-task", "1", "--preset", "fineweb-quality",
+		"--", "run", "--dedup", "minhash", "--out", out, in)
+	cmd.Env = env
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("slurm submit: %v\n%s", err, b)
+	}
+	waitJobs(t, env, 240*time.Second, func(q string) bool { return strings.TrimSpace(q) == "" })
+	if _, err := os.Stat(filepath.Join(out, "stats.json")); err != nil {
+		t.Fatalf("not joined: %v\nlogs:\n%s", err, slurmLogs(out))
+	}
+	if r := winnow(t, nil, "run", "-q", "--preset", "fineweb-quality", "--dedup", "minhash", "--out", local, in); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	sameDedup(t, local, out, inputs)
+	if st := winnow(t, nil, "slurm", "status", out); st.code != 0 || !strings.Contains(st.stdout, "join: done") {
+		t.Errorf("status: %s %s", st.stdout, st.stderr)
+	}
+}
