@@ -207,19 +207,8 @@ const minHeadingFirstPerson = 3
 func sectionHeadings(story string, s *Signal, span func(a, b int) Span) {
 	type line struct{ a, b int }
 	var lines []line // the non-blank lines
-	for start := 0; start < len(story); {
-		end := strings.IndexByte(story[start:], '\n')
-		if end < 0 {
-			end = len(story)
-		} else {
-			end += start
-		}
-		t := strings.TrimSpace(story[start:end])
-		if t != "" {
-			a := start + strings.Index(story[start:end], t)
-			lines = append(lines, line{a, a + len(t)})
-		}
-		start = end + 1
+	for a, b := range trimmedLines(story) {
+		lines = append(lines, line{a, b})
 	}
 	var found []line
 	for i := 1; i+1 < len(lines); i++ {
@@ -496,34 +485,49 @@ func (c *lineCursor) of(at int) (int, int) {
 // countLineMatches counts the lines of text (trimmed) that match one of
 // patterns, whose triggers are line prefixes.
 func countLineMatches(text string, patterns []pattern, s *Signal, span func(a, b int) Span) {
-	for start := 0; start < len(text); {
-		end := strings.IndexByte(text[start:], '\n')
-		if end < 0 {
-			end = len(text)
-		} else {
-			end += start
+	for a, b := range trimmedLines(text) {
+		t := text[a:b]
+		if len(t) >= 200 {
+			continue
 		}
-		line := text[start:end]
-		t := strings.TrimSpace(line)
-		if t != "" && len(t) < 200 {
-			bare := strings.TrimLeft(t, "*# ")
-			for _, p := range patterns {
-				possible := false
-				for _, tr := range p.triggers { // line prefixes, before or after * and #
-					if hasPrefixFold(t, tr) || hasPrefixFold(bare, tr) {
-						possible = true
-						break
-					}
-				}
-				if possible && p.re.MatchString(t) {
-					a := start + strings.Index(line, t)
-					s.Value++
-					s.Spans = append(s.Spans, span(a, a+len(t)))
+		bare := strings.TrimLeft(t, "*# ")
+		for _, p := range patterns {
+			possible := false
+			for _, tr := range p.triggers { // line prefixes, before or after * and #
+				if hasPrefixFold(t, tr) || hasPrefixFold(bare, tr) {
+					possible = true
 					break
 				}
 			}
+			if possible && p.re.MatchString(t) {
+				s.Value++
+				s.Spans = append(s.Spans, span(a, b))
+				break
+			}
 		}
-		start = end + 1
+	}
+}
+
+// trimmedLines yields each non-blank line of text, trimmed of white space,
+// as its offsets in text.
+func trimmedLines(text string) func(yield func(a, b int) bool) {
+	return func(yield func(a, b int) bool) {
+		for start := 0; start < len(text); {
+			end := strings.IndexByte(text[start:], '\n')
+			if end < 0 {
+				end = len(text)
+			} else {
+				end += start
+			}
+			line := text[start:end]
+			if t := strings.TrimSpace(line); t != "" {
+				a := start + strings.Index(line, t)
+				if !yield(a, a+len(t)) {
+					return
+				}
+			}
+			start = end + 1
+		}
 	}
 }
 

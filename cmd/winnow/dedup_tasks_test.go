@@ -88,36 +88,13 @@ func sameDedup(t *testing.T, local, split string, inputs []string) {
 // write what winnow dedup run writes on one machine.
 func TestK8sDedup(t *testing.T) {
 	dir := t.TempDir()
-	in := filepath.Join(dir, "in")
-	os.MkdirAll(in, 0o755)
-	inputs := dedupCorpus(t, in)
-	out, local := filepath.Join(dir, "out"), filepath.Join(dir, "local")
+	in, inputs, out, local := dedupCase(t, dir)
 	r := winnow(t, nil, "k8s", "manifests", "--tasks", "3", "--image", "registry.example/winnow:test",
 		"--", "dedup", "run", "--out", out, in)
 	if r.code != 0 {
 		t.Fatalf("manifests: %d %s", r.code, r.stderr)
 	}
-	docs := strings.Split(r.stdout, "\n---\n")
-	var names []string
-	for i, d := range docs {
-		var job batchv1.Job
-		if err := yaml.UnmarshalStrict([]byte(d), &job); err != nil {
-			t.Fatalf("document %d does not decode strictly as a Job: %v\n%s", i, err, d)
-		}
-		names = append(names, strings.TrimPrefix(job.Name, "winnow-"))
-		n := 1
-		if job.Spec.CompletionMode != nil && *job.Spec.CompletionMode == batchv1.IndexedCompletion {
-			n = int(*job.Spec.Completions)
-		}
-		args := job.Spec.Template.Spec.Containers[0].Args
-		for k := 0; k < n; k++ {
-			cmd := exec.Command(winnowBin, args...)
-			cmd.Env = append(os.Environ(), "JOB_COMPLETION_INDEX="+strconv.Itoa(k))
-			if b, err := cmd.CombinedOutput(); err != nil {
-				t.Fatalf("job %s index %d: %v\n%s", job.Name, k, err, b)
-			}
-		}
-	}
+	names := applyJobs(t, r.stdout, dir)
 	if got := strings.Join(names, ","); got != "signatures,buckets-exact,buckets,clusters,filter,stats" {
 		t.Fatalf("jobs %s", got)
 	}
@@ -133,13 +110,7 @@ func TestK8sDedup(t *testing.T) {
 // redone, the filter tasks resume, the merge runs, and the result is
 // winnow dedup run on one machine.
 func TestSlurmDedup(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a Slurm cluster")
-	}
-	env := startSlurm(t)
-	dir := t.TempDir()
-	in := filepath.Join(dir, "in")
-	os.MkdirAll(in, 0o755)
+	env, dir, in := slurmCase(t)
 	inputs := dedupCorpus(t, in)
 	out, local := filepath.Join(dir, "out"), filepath.Join(dir, "local")
 	submit := func(extra ...string) map[string]string {
@@ -197,22 +168,73 @@ func TestSlurmDedup(t *testing.T) {
 // chain's and the .dedup files), clusters and counts.
 func TestK8sRunDedup(t *testing.T) {
 	dir := t.TempDir()
-	in := filepath.Join(dir, "in")
-	os.MkdirAll(in, 0o755)
-	inputs := dedupCorpus(t, in)
-	out, local := filepath.Join(dir, "out"), filepath.Join(dir, "local")
+	in, inputs, out, local := dedupCase(t, dir)
 	r := winnow(t, nil, "k8s", "manifests", "--tasks", "3", "--image", "registry.example/winnow:test", "--preset", "fineweb-quality",
 		"--", "run", "-q", "--dedup", "minhash", "--out", out, in)
 	if r.code != 0 {
 		t.Fatalf("manifests: %d %s", r.code, r.stderr)
 	}
+	names := applyJobs(t, r.stdout, dir)
+	if got := strings.Join(names, ","); got != "run,merge-chain,signatures,buckets-exact,buckets,clusters,filter,merge-dedup,join" {
+		t.Fatalf("jobs %s", got)
+	}
+	if r := winnow(t, nil, "run", "-q", "--preset", "fineweb-quality", "--dedup", "minhash", "--out", local, in); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	sameDedup(t, local, out, inputs)
+	for _, in := range inputs {
+		name := strings.TrimSuffix(filepath.Base(in), ".jsonl")
+		x, err1 := os.ReadFile(filepath.Join(local, "removed", name+".dedup.jsonl.gz"))
+		y, err2 := os.ReadFile(filepath.Join(out, "removed", name+".dedup.jsonl.gz"))
+		if err1 != nil || err2 != nil || !bytes.Equal(x, y) {
+			t.Errorf("removed/%s.dedup differs from the one-machine run (%v, %v)", name, err1, err2)
+		}
+	}
+	if r := winnow(t, nil, "stats", out); r.code != 0 {
+		t.Errorf("stats on the joined run: %s", r.stderr)
+	}
+}
+
+// TestSlurmRunDedup submits run --dedup minhash split into 2 tasks to a
+// real Slurm cluster: nine steps chained with --dependency=afterok, ending
+// with winnow dedup join; the result is run --dedup on one machine.
+func TestSlurmRunDedup(t *testing.T) {
+	env, dir, in := slurmCase(t)
+	inputs := dedupCorpus(t, in)
+	out, local := filepath.Join(dir, "out"), filepath.Join(dir, "local")
+	cmd := exec.Command(winnowBin, "slurm", "submit", "--tasks", "2", "--cpus-per-task", "1", "--preset", "fineweb-quality",
+		"--", "run", "--dedup", "minhash", "--out", out, in)
+	cmd.Env = env
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("slurm submit: %v\n%s", err, b)
+	}
+	waitJobs(t, env, 240*time.Second, func(q string) bool { return strings.TrimSpace(q) == "" })
+	if _, err := os.Stat(filepath.Join(out, "stats.json")); err != nil {
+		t.Fatalf("not joined: %v\nlogs:\n%s", err, slurmLogs(out))
+	}
+	if r := winnow(t, nil, "run", "-q", "--preset", "fineweb-quality", "--dedup", "minhash", "--out", local, in); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	sameDedup(t, local, out, inputs)
+	if st := winnow(t, nil, "slurm", "status", out); st.code != 0 || !strings.Contains(st.stdout, "join: done") {
+		t.Errorf("status: %s %s", st.stdout, st.stderr)
+	}
+}
+
+// applyJobs runs a manifests stream here as a cluster would: every Job in
+// order, each index with its JOB_COMPLETION_INDEX, after decoding every
+// document strictly with Kubernetes' types; a ConfigMap's spec is written
+// to dir/spec.yaml and replaces its mount path in the arguments. It
+// returns the Jobs' names without "winnow-".
+func applyJobs(t *testing.T, manifests, dir string) []string {
+	t.Helper()
 	spec := filepath.Join(dir, "spec.yaml")
 	var names []string
-	for i, d := range strings.Split(r.stdout, "\n---\n") {
-		if i == 0 {
+	for i, d := range strings.Split(manifests, "\n---\n") {
+		if strings.Contains(d, "kind: ConfigMap") {
 			var cm corev1.ConfigMap
-			if err := yaml.UnmarshalStrict([]byte(d), &cm); err != nil || cm.Kind != "ConfigMap" {
-				t.Fatalf("document 0 is not the spec's ConfigMap: %v", err)
+			if err := yaml.UnmarshalStrict([]byte(d), &cm); err != nil {
+				t.Fatalf("document %d does not decode strictly as a ConfigMap: %v", i, err)
 			}
 			os.WriteFile(spec, []byte(cm.Data["spec.yaml"]), 0o644)
 			continue
@@ -240,54 +262,29 @@ func TestK8sRunDedup(t *testing.T) {
 			}
 		}
 	}
-	if got := strings.Join(names, ","); got != "run,merge-chain,signatures,buckets-exact,buckets,clusters,filter,merge-dedup,join" {
-		t.Fatalf("jobs %s", got)
-	}
-	if r := winnow(t, nil, "run", "-q", "--preset", "fineweb-quality", "--dedup", "minhash", "--out", local, in); r.code != 0 {
-		t.Fatal(r.stderr)
-	}
-	sameDedup(t, local, out, inputs)
-	for _, in := range inputs {
-		name := strings.TrimSuffix(filepath.Base(in), ".jsonl")
-		x, err1 := os.ReadFile(filepath.Join(local, "removed", name+".dedup.jsonl.gz"))
-		y, err2 := os.ReadFile(filepath.Join(out, "removed", name+".dedup.jsonl.gz"))
-		if err1 != nil || err2 != nil || !bytes.Equal(x, y) {
-			t.Errorf("removed/%s.dedup differs from the one-machine run (%v, %v)", name, err1, err2)
-		}
-	}
-	if r := winnow(t, nil, "stats", out); r.code != 0 {
-		t.Errorf("stats on the joined run: %s", r.stderr)
-	}
+	return names
 }
 
-// TestSlurmRunDedup submits run --dedup minhash split into 2 tasks to a
-// real Slurm cluster: nine steps chained with --dependency=afterok, ending
-// with winnow dedup join; the result is run --dedup on one machine.
-func TestSlurmRunDedup(t *testing.T) {
+// slurmCase starts a Slurm cluster for the test and returns its
+// environment, a temporary directory and an empty input directory in it.
+func slurmCase(t *testing.T) (env []string, dir, in string) {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("starts a Slurm cluster")
 	}
-	env := startSlurm(t)
-	dir := t.TempDir()
-	in := filepath.Join(dir, "in")
+	env = startSlurm(t)
+	dir = t.TempDir()
+	in = filepath.Join(dir, "in")
 	os.MkdirAll(in, 0o755)
-	inputs := dedupCorpus(t, in)
-	out, local := filepath.Join(dir, "out"), filepath.Join(dir, "local")
-	cmd := exec.Command(winnowBin, "slurm", "submit", "--tasks", "2", "--cpus-per-task", "1", "--preset", "fineweb-quality",
-		"--", "run", "--dedup", "minhash", "--out", out, in)
-	cmd.Env = env
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("slurm submit: %v\n%s", err, b)
-	}
-	waitJobs(t, env, 240*time.Second, func(q string) bool { return strings.TrimSpace(q) == "" })
-	if _, err := os.Stat(filepath.Join(out, "stats.json")); err != nil {
-		t.Fatalf("not joined: %v\nlogs:\n%s", err, slurmLogs(out))
-	}
-	if r := winnow(t, nil, "run", "-q", "--preset", "fineweb-quality", "--dedup", "minhash", "--out", local, in); r.code != 0 {
-		t.Fatal(r.stderr)
-	}
-	sameDedup(t, local, out, inputs)
-	if st := winnow(t, nil, "slurm", "status", out); st.code != 0 || !strings.Contains(st.stdout, "join: done") {
-		t.Errorf("status: %s %s", st.stdout, st.stderr)
-	}
+	return env, dir, in
+}
+
+// dedupCase writes the planted-duplicates corpus (dedupCorpus) under
+// dir/in and names the output directories of the split run and of the run
+// on one machine.
+func dedupCase(t *testing.T, dir string) (in string, inputs []string, out, local string) {
+	t.Helper()
+	in = filepath.Join(dir, "in")
+	os.MkdirAll(in, 0o755)
+	return in, dedupCorpus(t, in), filepath.Join(dir, "out"), filepath.Join(dir, "local")
 }

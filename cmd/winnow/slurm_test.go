@@ -204,13 +204,7 @@ func waitJobs(t *testing.T, env []string, timeout time.Duration, done func(queue
 // the tasks resume, the merge runs after them, and the result is the run on
 // one machine.
 func TestSlurm(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a Slurm cluster")
-	}
-	env := startSlurm(t)
-	dir := t.TempDir()
-	in := filepath.Join(dir, "in")
-	os.MkdirAll(in, 0o755)
+	env, dir, in := slurmCase(t)
 	lines := strings.Split(strings.TrimSpace(string(gunzipFile(t, sample))), "\n")
 	for i, n := range []int{200, 150, 100, 77} {
 		os.WriteFile(filepath.Join(in, fmt.Sprintf("part-%d.jsonl", i)), []byte(strings.Join(lines[:n], "\n")+"\n"), 0o644)
