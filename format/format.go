@@ -138,24 +138,16 @@ func stripCompression(name string) string {
 }
 
 // IsWARCName reports whether name is a WARC, WET or ARC file name
-// (".warc", ".warc.wet", ".arc", optionally compressed).
-func IsWARCName(name string) bool {
-	name = stripCompression(name)
-	return strings.HasSuffix(name, ".warc") || strings.HasSuffix(name, ".wet") || strings.HasSuffix(name, ".arc")
-}
+// (".warc", ".warc.wet", ".arc", optionally compressed; see KindOf).
+func IsWARCName(name string) bool { k, _ := KindOf(name); return k == "warc" }
 
-// IsHTMLName reports whether name is an HTML file name (".html", ".htm",
-// optionally compressed).
-func IsTextName(name string) bool {
-	return strings.HasSuffix(strings.ToLower(stripCompression(name)), ".txt")
-}
+// IsTextName reports whether name is a text file name (".txt", optionally
+// compressed).
+func IsTextName(name string) bool { k, _ := KindOf(name); return k == "text" }
 
 // IsHTMLName reports whether name is an HTML page (.html, .htm), plain or
 // compressed.
-func IsHTMLName(name string) bool {
-	name = strings.ToLower(stripCompression(name))
-	return strings.HasSuffix(name, ".html") || strings.HasSuffix(name, ".htm")
-}
+func IsHTMLName(name string) bool { k, _ := KindOf(name); return k == "html" }
 
 // AppendBlock appends src compressed with c as one complete gzip member or
 // zstd frame to dst. Concatenated members (frames) are one valid .gz

@@ -95,3 +95,22 @@ func TestAppendBlock(t *testing.T) {
 		}
 	}
 }
+
+// KindOf: the one table of the file names winnow reads.
+func TestKindOf(t *testing.T) {
+	for in, want := range map[string]string{
+		"a.jsonl": "jsonl", "A.JSONL.GZ": "jsonl", "a.ndjson.zst": "jsonl", "a.jsonl.zstd": "jsonl", "a.json.gz": "jsonl",
+		"a.json": "", "a.warc.wet.gz": "warc", "a.arc": "warc", "a.WARC.zst": "warc", "a.html.zst": "html", "A.HTM": "html",
+		"notes.txt": "text", "d.parquet": "parquet", "D.PARQUET": "parquet", "d.parquet.gz": "", ".jsonl": "", "x.csv": "", "x.gz": "", "jsonl": "",
+	} {
+		got, ok := KindOf(in)
+		if got != want || ok != (want != "") {
+			t.Errorf("KindOf(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+	for _, k := range Kinds() {
+		if k.Name == "" || len(k.Exts) == 0 {
+			t.Errorf("table entry %+v", k)
+		}
+	}
+}

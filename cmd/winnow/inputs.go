@@ -17,29 +17,31 @@ import (
 
 // jsonlExts are the names picked up when walking a directory. Files named
 // on the command line are read whatever their name.
-var jsonlExts = []string{".jsonl", ".jsonl.gz", ".jsonl.zst", ".jsonl.zstd", ".ndjson", ".ndjson.gz", ".ndjson.zst", ".json.gz", ".json.zst"}
-
 func isJSONLName(name string) bool {
-	for _, ext := range jsonlExts {
-		if strings.HasSuffix(name, ext) {
-			return true
-		}
-	}
-	return false
+	k, _ := format.KindOf(name)
+	return k == pipeline.FormatJSONL
 }
 
-// inputFormat says how a file is read: WARC/WET/ARC and HTML by name,
-// else JSONL.
+// kindNames lists the file names winnow reads, from format.Kinds.
+func kindNames() string {
+	var names []string
+	for _, k := range format.Kinds() {
+		for _, ext := range k.Exts {
+			if k.Compressed {
+				ext += "[.gz|.zst]"
+			}
+			names = append(names, "*"+ext)
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+// inputFormat says how a file is read: by its name (format.KindOf), and
+// as JSONL when the name says nothing (a FIFO or a file named on the
+// command line).
 func inputFormat(name string) string {
-	switch {
-	case format.IsWARCName(name):
-		return pipeline.FormatWARC
-	case format.IsHTMLName(name):
-		return pipeline.FormatHTML
-	case strings.HasSuffix(strings.ToLower(name), ".parquet"):
-		return pipeline.FormatParquet
-	case format.IsTextName(name):
-		return pipeline.FormatText
+	if k, ok := format.KindOf(name); ok {
+		return k
 	}
 	return pipeline.FormatJSONL
 }
@@ -159,7 +161,7 @@ func expandInputs(args []string, out string) ([]pipeline.Input, []pipeline.Skipp
 			return nil, nil, err
 		}
 		if len(found) == 0 {
-			return nil, nil, usagef("input %s: no JSONL, WARC, HTML, Parquet or text files in it (looked for %s, *.warc[.gz|.zst], *.warc.wet.gz, *.arc[.gz], *.html, *.htm, *.parquet, *.txt)", arg, strings.Join(jsonlExts, ", "))
+			return nil, nil, usagef("input %s: no JSONL, WARC, HTML, Parquet or text files in it (looked for %s)", arg, kindNames())
 		}
 		sort.Slice(found, func(i, j int) bool { return found[i].Path < found[j].Path })
 		for _, in := range groupPages(arg, found) {
@@ -223,7 +225,8 @@ func groupPages(root string, found []pipeline.Input) []pipeline.Input {
 }
 
 func isInputName(name string) bool {
-	return isJSONLName(name) || format.IsWARCName(name) || format.IsHTMLName(name) || format.IsTextName(name) || inputFormat(name) == pipeline.FormatParquet
+	_, ok := format.KindOf(name)
+	return ok
 }
 
 // reportSkipped says on stderr what walking the inputs skipped, by reason
