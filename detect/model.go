@@ -362,7 +362,7 @@ func ModelInput(version, text string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	_, story := set.extract(head(text, set.readBytes), Prior{})
+	_, story := set.extract(text, Prior{})
 	_, in := set.modelText(story)
 	return NormalizeForModel(in), nil
 }

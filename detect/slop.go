@@ -188,8 +188,7 @@ func (d *Detector) Signals(text string, prior Prior) []Signal {
 // read (a prefix of the masked story, with text's offsets) and whether it
 // was repaired before the model read it (then its offsets are not text's).
 func (d *Detector) signals(text string, prior Prior) ([]Signal, string, bool) {
-	text = head(text, d.set.readBytes)
-	sigs, story := d.set.extract(text, prior)
+	sigs, story := d.set.extract(text, prior) // slop_v2's reads its first ReadBytesV2
 	read, modelText := d.set.modelText(story)
 	logit, p := machineLogit(d.text, d.margin, modelText)
 	sigs[len(sigs)-1].Value = logit

@@ -1064,45 +1064,33 @@ var slopPhrasesText string
 
 // slopByFirst indexes the over-used phrases of chat-model fiction (see
 // slop_phrases.txt for their source).
-var slopByFirst = func() map[string][][]string {
-	var ps []string
-	for _, l := range strings.Split(slopPhrasesText, "\n") {
-		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
-			ps = append(ps, l)
-		}
-	}
-	return indexPhrases(ps)
-}()
+var slopByFirst = indexPhrases(listLines(slopPhrasesText))
 
 //go:embed register_phrases.txt
 var registerText string
 
 // registerByFirst indexes the phrases of chat-assistant prose (see
 // register_phrases.txt).
-var registerByFirst = func() map[string][][]string {
-	var ps []string
-	for _, l := range strings.Split(registerText, "\n") {
-		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
-			ps = append(ps, l)
-		}
-	}
-	return indexPhrases(ps)
-}()
+var registerByFirst = indexPhrases(listLines(registerText))
 
 //go:embed slop_words.txt
 var slopWordsText string
 
 // slopWordList is the over-used words of chat-model fiction (see
 // slop_words.txt for their source).
-var slopWordList = func() []string {
-	var ws []string
-	for _, l := range strings.Split(slopWordsText, "\n") {
+var slopWordList = listLines(slopWordsText)
+
+// listLines returns the entries of an embedded list file: its lines,
+// trimmed, without blank lines and # comments.
+func listLines(text string) []string {
+	var out []string
+	for _, l := range strings.Split(text, "\n") {
 		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
-			ws = append(ws, l)
+			out = append(out, l)
 		}
 	}
-	return ws
-}()
+	return out
+}
 
 // entry is what slop_v2 knows of one lower-case word: every list that
 // starts with it, so that each word of a text costs one map lookup.

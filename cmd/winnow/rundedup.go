@@ -296,25 +296,11 @@ func runDedup(ctx context.Context, o runOpts, cfg pipeline.Config, stopProgress 
 		if c.Stats == nil || d.Stats == nil {
 			return fmt.Errorf("internal error: no stats for input %s", in.Path)
 		}
-		links := [][2]string{
-			{filepath.Join(dedupDir, "kept", in.Name+finalExt), filepath.Join(out, "kept", in.Name+finalExt)},
-			{filepath.Join(removedDir, in.Name+finalExt), filepath.Join(out, "removed", in.Name+finalExt)},
-			{filepath.Join(dedupDir, "removed", in.Name+finalExt), filepath.Join(out, "removed", in.Name+".dedup"+finalExt)},
-			{filepath.Join(chainCfg.OutDir, "rejected", in.Name+".jsonl"), filepath.Join(out, "rejected", in.Name+".jsonl")},
-			{filepath.Join(dedupDir, "rejected", in.Name+".jsonl"), filepath.Join(out, "rejected", in.Name+".dedup.jsonl")},
-		}
-		for j, l := range links {
-			if err := linkInto(l[0], l[1], j >= 3); err != nil {
-				return err
-			}
-		}
-		fs := pipeline.FileStats{Input: in.Path, Name: in.Name, Size: in.Size, Fingerprint: cfg.Fingerprint,
-			Resumed: c.Resumed && d.Resumed, Stats: mergeDedupStats(c.Stats, d.Stats), Seconds: c.Seconds + d.Seconds}
+		fs := pipeline.FileStats{Input: in.Path, Name: in.Name, Size: in.Size, Fingerprint: cfg.Fingerprint}
 		if !in.ModTime.IsZero() {
 			fs.ModTime = in.ModTime.UnixNano()
 		}
-		fs.Error = strings.Trim(c.Error+"; "+d.Error, "; ")
-		if err := outdir.WriteJSON(filepath.Join(out, "stats", in.Name+".json"), fs); err != nil {
+		if err := joinInput(out, chainCfg.OutDir, dedupDir, removedDir, finalExt, &fs, &c, &d); err != nil {
 			return err
 		}
 		total.Merge(fs.Stats)
@@ -467,6 +453,33 @@ func copyFileSync(src, dst string) error {
 	return err
 }
 
+// joinInput makes one input's final files and stats in out from the chain's
+// output (chainDir, its removed documents in removedDir) and the dedup
+// pass's (dedupDir): kept from the dedup pass; removed from the chain and,
+// as NAME.dedup, from the dedup pass; rejected from both. fs names the
+// input; its counts become c's and d's merged (mergeDedupStats), written
+// to out/stats/NAME.json.
+func joinInput(out, chainDir, dedupDir, removedDir, ext string, fs, c, d *pipeline.FileStats) error {
+	name := fs.Name
+	links := [][2]string{
+		{filepath.Join(dedupDir, "kept", name+ext), filepath.Join(out, "kept", name+ext)},
+		{filepath.Join(removedDir, name+ext), filepath.Join(out, "removed", name+ext)},
+		{filepath.Join(dedupDir, "removed", name+ext), filepath.Join(out, "removed", name+".dedup"+ext)},
+		{filepath.Join(chainDir, "rejected", name+".jsonl"), filepath.Join(out, "rejected", name+".jsonl")},
+		{filepath.Join(dedupDir, "rejected", name+".jsonl"), filepath.Join(out, "rejected", name+".dedup.jsonl")},
+	}
+	for j, l := range links {
+		if err := linkInto(l[0], l[1], j >= 3); err != nil {
+			return err
+		}
+	}
+	fs.Resumed = c.Resumed && d.Resumed
+	fs.Stats = mergeDedupStats(c.Stats, d.Stats)
+	fs.Seconds = c.Seconds + d.Seconds
+	fs.Error = strings.Trim(c.Error+"; "+d.Error, "; ")
+	return outdir.WriteJSON(filepath.Join(out, "stats", name+".json"), fs)
+}
+
 // joinSplit makes OUT's final layout from a split winnow run --dedup (see
 // planSteps): the chain's tasks merged into OUT/.chain and the dedup of its
 // kept files merged into OUT/.dedup, both by winnow stats. The layout, the
@@ -499,22 +512,8 @@ func joinSplit(out string, stdout io.Writer) error {
 			return fmt.Errorf("join %s: %d kept files for input %s in %s", out, len(kept), cf.Input, chainDir)
 		}
 		ext := strings.TrimPrefix(filepath.Base(kept[0]), cf.Name)
-		links := [][2]string{
-			{filepath.Join(dedupDir, "kept", cf.Name+ext), filepath.Join(out, "kept", cf.Name+ext)},
-			{filepath.Join(chainDir, "removed", cf.Name+ext), filepath.Join(out, "removed", cf.Name+ext)},
-			{filepath.Join(dedupDir, "removed", cf.Name+ext), filepath.Join(out, "removed", cf.Name+".dedup"+ext)},
-			{filepath.Join(chainDir, "rejected", cf.Name+".jsonl"), filepath.Join(out, "rejected", cf.Name+".jsonl")},
-			{filepath.Join(dedupDir, "rejected", cf.Name+".jsonl"), filepath.Join(out, "rejected", cf.Name+".dedup.jsonl")},
-		}
-		for j, l := range links {
-			if err := linkInto(l[0], l[1], j >= 3); err != nil {
-				return err
-			}
-		}
-		fs := pipeline.FileStats{Input: c.Input, Name: c.Name, Size: c.Size, ModTime: c.ModTime, Fingerprint: c.Fingerprint,
-			Resumed: c.Resumed && d.Resumed, Stats: mergeDedupStats(c.Stats, d.Stats), Seconds: c.Seconds + d.Seconds,
-			Error: strings.Trim(c.Error+"; "+d.Error, "; ")}
-		if err := outdir.WriteJSON(filepath.Join(out, "stats", c.Name+".json"), fs); err != nil {
+		fs := pipeline.FileStats{Input: c.Input, Name: c.Name, Size: c.Size, ModTime: c.ModTime, Fingerprint: c.Fingerprint}
+		if err := joinInput(out, chainDir, dedupDir, filepath.Join(chainDir, "removed"), ext, &fs, &c, &d); err != nil {
 			return err
 		}
 		total.Merge(fs.Stats)

@@ -88,3 +88,47 @@ func BenchmarkLineReader(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N*len(lines))/b.Elapsed().Seconds(), "docs/s")
 }
+
+// BenchmarkStandalone is how a WARC, HTML or Parquet document reaches the
+// workers (Standalone), next to the JSON round trip it replaced
+// (AppendDoc, then Decode).
+func BenchmarkStandalone(b *testing.B) {
+	lines := sampleLines(b)
+	docs := make([]doc.Doc, len(lines))
+	var n int64
+	for i, l := range lines {
+		if _, err := Decode(l, &docs[i]); err != nil {
+			b.Fatal(err)
+		}
+		docs[i].Meta.Set("source", "crawl.warc.gz")
+		n += int64(len(l))
+	}
+	b.Run("standalone", func(b *testing.B) {
+		b.SetBytes(n)
+		for b.Loop() {
+			for j := range docs {
+				if _, _, err := Standalone(&docs[j]); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		b.ReportMetric(float64(b.N*len(docs))/b.Elapsed().Seconds(), "docs/s")
+	})
+	b.Run("round-trip", func(b *testing.B) {
+		b.SetBytes(n)
+		var buf []byte
+		var d doc.Doc
+		for b.Loop() {
+			for j := range docs {
+				var err error
+				if buf, err = AppendDoc(buf[:0], &docs[j]); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := Decode(buf[:len(buf)-1], &d); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		b.ReportMetric(float64(b.N*len(docs))/b.Elapsed().Seconds(), "docs/s")
+	})
+}
