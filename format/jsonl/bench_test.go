@@ -28,6 +28,22 @@ func sampleLines(b *testing.B) [][]byte {
 	return bytes.Split(bytes.TrimSpace(data), []byte("\n"))
 }
 
+// sampleDocs decodes the sample corpus, sets one metadata key on every
+// document, and returns the documents and the size of their lines.
+func sampleDocs(b *testing.B, key string, v any) ([]doc.Doc, int64) {
+	lines := sampleLines(b)
+	docs := make([]doc.Doc, len(lines))
+	var n int64
+	for i, l := range lines {
+		if _, err := Decode(l, &docs[i]); err != nil {
+			b.Fatal(err)
+		}
+		docs[i].Meta.Set(key, v)
+		n += int64(len(l))
+	}
+	return docs, n
+}
+
 func BenchmarkDecode(b *testing.B) {
 	lines := sampleLines(b)
 	var n int64
@@ -48,16 +64,7 @@ func BenchmarkDecode(b *testing.B) {
 }
 
 func BenchmarkAppendDoc(b *testing.B) {
-	lines := sampleLines(b)
-	docs := make([]doc.Doc, len(lines))
-	var n int64
-	for i, l := range lines {
-		if _, err := Decode(l, &docs[i]); err != nil {
-			b.Fatal(err)
-		}
-		docs[i].Meta.Set("filter_reason", "gopher_short_doc")
-		n += int64(len(l))
-	}
+	docs, n := sampleDocs(b, "filter_reason", "gopher_short_doc")
 	b.SetBytes(n)
 	b.ResetTimer()
 	var buf []byte
@@ -93,16 +100,7 @@ func BenchmarkLineReader(b *testing.B) {
 // workers (Standalone), next to the JSON round trip it replaced
 // (AppendDoc, then Decode).
 func BenchmarkStandalone(b *testing.B) {
-	lines := sampleLines(b)
-	docs := make([]doc.Doc, len(lines))
-	var n int64
-	for i, l := range lines {
-		if _, err := Decode(l, &docs[i]); err != nil {
-			b.Fatal(err)
-		}
-		docs[i].Meta.Set("source", "crawl.warc.gz")
-		n += int64(len(l))
-	}
+	docs, n := sampleDocs(b, "source", "crawl.warc.gz")
 	b.Run("standalone", func(b *testing.B) {
 		b.SetBytes(n)
 		for b.Loop() {
