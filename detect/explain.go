@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -57,6 +59,8 @@ func (r Reason) Explain() string {
 		what = fmt.Sprintf("%.1f phrases of chat-assistant prose (\"Firstly,\", \"a blessing in disguise\", \"delve into\") per 1,000 words", v)
 	case SigShortParas:
 		what = fmt.Sprintf("%.0f%% of the story's paragraphs are 30 words or fewer: the genre's short, punchy rhythm", 100*v)
+	case SigUniform:
+		what = fmt.Sprintf("the sentences are of even length, as the older chat models write them, and the text model agrees (uniformity × P(machine) = %.2f; 0 is a person's usual variety)", v)
 	case SigIntro:
 		what = fmt.Sprintf("the narrator introduces herself or himself by name (\"My name is Emily, and I'm 28\"), %s", plural(v, "time", "times"))
 	case SigModel:
@@ -125,6 +129,8 @@ func (d *Detector) modelEvidence(text, read string, logit float64) []Span {
 	type token struct {
 		start, end int
 		part       float64
+		word       bool // has a letter or a digit
+		stop       bool // ends a sentence: . ! ? …
 	}
 	var toks []token
 	for i := 0; i < len(norm); {
@@ -136,7 +142,9 @@ func (d *Detector) modelEvidence(text, read string, logit float64) []Span {
 			j++
 		}
 		if j > i {
-			toks = append(toks, token{start: i, end: j})
+			t := norm[i:j]
+			toks = append(toks, token{start: i, end: j, word: strings.IndexFunc(t, isWordRune) >= 0,
+				stop: t == "." || t == "!" || t == "?" || t == "…" || t == "..."})
 		}
 		i = j
 	}
@@ -162,12 +170,21 @@ func (d *Detector) modelEvidence(text, read string, logit float64) []Span {
 		first, last int
 		score       float64
 	}
+	// A window is a phrase a reader can check: it starts and ends on a
+	// word and stays within a sentence and a line (a lone "." or "wedding.
+	// She" moved the model too, but says nothing to a reader).
 	var ws []window
 	for i := range toks {
+		if !toks[i].word {
+			continue
+		}
 		sum := 0.0
 		for j := i; j < len(toks) && j < i+modelEvidenceWords; j++ {
+			if toks[j].stop || j > i && strings.IndexByte(read[pos[toks[j-1].end-1]:pos[toks[j].start]], '\n') >= 0 {
+				break // a sentence's or a line's end
+			}
 			sum += toks[j].part * sign
-			if sum > 0 {
+			if sum > 0 && toks[j].word {
 				ws = append(ws, window{i, j, sum})
 			}
 		}
@@ -193,10 +210,32 @@ func (d *Detector) modelEvidence(text, read string, logit float64) []Span {
 	ri := &runeIndex{s: text}
 	spans := make([]Span, 0, len(chosen))
 	for _, c := range chosen {
-		a := int(pos[toks[c.first].start])
-		lastRune := int(pos[toks[c.last].end-1])
+		// From the first word rune of the first token to the last of the
+		// last ("-Ginza/Ameyoko/Americaya" starts at its G).
+		first, last := toks[c.first], toks[c.last]
+		first.start += strings.IndexFunc(norm[first.start:first.end], isWordRune)
+		last.end = last.start + lastWordEnd(norm[last.start:last.end])
+		a := int(pos[first.start])
+		lastRune := int(pos[last.end-1])
 		_, size := utf8.DecodeRuneInString(read[lastRune:])
 		spans = append(spans, Span{ri.at(a), ri.at(lastRune + size)})
 	}
 	return spans
+}
+
+// isWordRune reports whether r is a letter, a digit or a combining mark
+// (Tamil's vowel signs end words).
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) }
+
+// lastWordEnd returns the offset just past the last word rune of t (which
+// has one).
+func lastWordEnd(t string) int {
+	for i := len(t); i > 0; {
+		r, size := utf8.DecodeLastRuneInString(t[:i])
+		if isWordRune(r) {
+			return i
+		}
+		i -= size
+	}
+	return len(t)
 }

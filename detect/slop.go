@@ -28,6 +28,8 @@
 //  4. A logistic regression (Model), fitted by cmd/fitslop on held-out
 //     data with every genre signal's weight held >= 0, turns them into a
 //     score in [0, 1]; the threshold was chosen on held-out data too.
+//     The text model's evidence is in words too: the phrases that moved
+//     its logit most, whole words within one sentence.
 //
 // # Signals
 //
@@ -59,6 +61,9 @@
 //	                    in slop_phrases.txt) and "It wasn't X. It was Y."
 //	short_paragraphs    share of paragraphs of 30 words or fewer
 //	narrator_intro      "My name is Emily, and I'm 28", "I'm Marcus, 41"
+//	sentence_uniformity how alike the sentences' lengths are (older chat
+//	                    models write them even), × P(machine): evidence
+//	                    only when the writing agrees
 //	learned_model       the text model's P(machine), as a logit
 //
 // Each Reason carries the signal's value, its contribution to the score's
@@ -79,9 +84,10 @@
 package detect
 
 import (
+	"cmp"
 	"fmt"
 	"math"
-	"sort"
+	"slices"
 
 	"github.com/winnowhq/winnow/clean"
 	"github.com/winnowhq/winnow/doc"
@@ -193,7 +199,7 @@ func (d *Detector) signals(text string, prior Prior) ([]Signal, string, bool) {
 	logit, p := machineLogit(d.text, d.margin, modelText)
 	sigs[len(sigs)-1].Value = logit
 	if d.set.version == NameV2 {
-		gateStock(sigs, p)
+		gateByModel(sigs, p)
 	}
 	return sigs, read, len(modelText) != len(read) || modelText != read
 }
@@ -233,7 +239,7 @@ func (d *Detector) combine(sigs []Signal) Result {
 		}
 	}
 	res.Score = round(1 / (1 + math.Exp(-z)))
-	sort.SliceStable(res.Reasons, func(i, j int) bool { return res.Reasons[i].Contribution > res.Reasons[j].Contribution })
+	slices.SortStableFunc(res.Reasons, func(a, b Reason) int { return cmp.Compare(b.Contribution, a.Contribution) })
 	return res
 }
 

@@ -16,32 +16,33 @@ import (
 // Signals of slop_v2, in feature order. Those shared with slop_v1 keep
 // their names; most were revised (see the package doc).
 const (
-	SigAICredit    = "ai_image_credit"    // image-generator credits and captions, made-up-picture disclaimers, generator metadata (count)
-	SigStockCredit = "stock_image_credit" // stock and agency credits, log1p(count) × P(machine): evidence only when the text agrees
-	SigIdiom       = "reveal_idiom"       // bodily reveal idioms ("my blood ran cold"), per 1,000 words
-	SigAssistant   = "assistant_leftover" // chat-assistant lines left in ("Sure! Here's a shorter version…") (count)
-	SigScaffold    = "template_scaffold"  // story-template structure ("Part 1:", "Backstory.", bolded names) (count)
-	SigEngagement  = "engagement_framing" // "Hello Readers", "subscribe", "tell me in the comments" (count)
-	SigFragments   = "fragment_cascade"   // runs of three or more one-to-three-word sentences, per 1,000 words
-	SigMoral       = "moral_close"        // moralising sentences among the story's last three (count)
-	SigSlopPhrases = "slop_phrases"       // phrases chat models over-use ("voice barely above a whisper"), per 1,000 words
-	SigSlopWords   = "slop_words"         // words chat models over-use in fiction ("testament", "unwavering"), per 1,000 words
-	SigRegister    = "assistant_register" // chat-assistant essay phrases ("Firstly,", "a blessing in disguise", "delve into"), per 1,000 words
-	SigShortParas  = "short_paragraphs"   // share of the story's paragraphs of 1 to 30 words (0 under four paragraphs)
-	SigIntro       = "narrator_intro"     // "My name is Emily, and I'm 28", "I'm Marcus, 41": the narrator by name (count)
+	SigAICredit    = "ai_image_credit"     // image-generator credits and captions, made-up-picture disclaimers, generator metadata (count)
+	SigStockCredit = "stock_image_credit"  // stock and agency credits, log1p(count) × P(machine): evidence only when the text agrees
+	SigIdiom       = "reveal_idiom"        // bodily reveal idioms ("my blood ran cold"), per 1,000 words
+	SigAssistant   = "assistant_leftover"  // chat-assistant lines left in ("Sure! Here's a shorter version…") (count)
+	SigScaffold    = "template_scaffold"   // story-template structure ("Part 1:", "Backstory.", bolded names) (count)
+	SigEngagement  = "engagement_framing"  // "Hello Readers", "subscribe", "tell me in the comments" (count)
+	SigFragments   = "fragment_cascade"    // runs of three or more one-to-three-word sentences, per 1,000 words
+	SigMoral       = "moral_close"         // moralising sentences among the story's last three (count)
+	SigSlopPhrases = "slop_phrases"        // phrases chat models over-use ("voice barely above a whisper"), per 1,000 words
+	SigSlopWords   = "slop_words"          // words chat models over-use in fiction ("testament", "unwavering"), per 1,000 words
+	SigRegister    = "assistant_register"  // chat-assistant essay phrases ("Firstly,", "a blessing in disguise", "delve into"), per 1,000 words
+	SigShortParas  = "short_paragraphs"    // share of the story's paragraphs of 1 to 30 words (0 under four paragraphs)
+	SigIntro       = "narrator_intro"      // "My name is Emily, and I'm 28", "I'm Marcus, 41": the narrator by name (count)
+	SigUniform     = "sentence_uniformity" // how alike the sentences' lengths are, as the older chat models write them: (0.6 − CV)/0.6 (0 when the CV is 0.6 or more, or under five sentences) × P(machine)
 )
 
 var signalNamesV2 = []string{
 	SigAICredit, SigStockCredit, SigRepeated, SigShouted, SigExclaim, SigEllipsis, SigFirstPerson, SigFamily,
 	SigTwist, SigIdiom, SigDrama, SigTitle, SigAssistant, SigScaffold, SigEngagement, SigFragments, SigMoral,
-	SigSlopPhrases, SigShortParas, SigIntro, SigSlopWords, SigRegister, SigModel,
+	SigSlopPhrases, SigShortParas, SigIntro, SigSlopWords, SigRegister, SigUniform, SigModel,
 }
 
 var transformsV2 = map[string]string{
 	SigAICredit: "log1p", SigStockCredit: "identity", SigRepeated: "log1p", SigShouted: "log1p", SigExclaim: "log1p",
 	SigEllipsis: "log1p", SigFirstPerson: "log1p", SigFamily: "log1p", SigTwist: "log1p", SigIdiom: "log1p",
 	SigDrama: "identity", SigTitle: "identity", SigAssistant: "log1p", SigScaffold: "log1p", SigEngagement: "log1p",
-	SigFragments: "log1p", SigMoral: "log1p", SigSlopPhrases: "log1p", SigShortParas: "identity", SigIntro: "log1p", SigSlopWords: "log1p", SigRegister: "log1p", SigModel: "identity",
+	SigFragments: "log1p", SigMoral: "log1p", SigSlopPhrases: "log1p", SigShortParas: "identity", SigIntro: "log1p", SigSlopWords: "log1p", SigRegister: "log1p", SigUniform: "identity", SigModel: "identity",
 }
 
 // index of each v2 signal in the feature vector.
@@ -53,12 +54,17 @@ var idxV2 = func() map[string]int {
 	return m
 }()
 
-// gateStock turns the stock credits' count into log1p(count) × P(machine):
+// gateByModel gates the signals that are evidence only when the text model
+// agrees. It turns the stock credits' count into log1p(count) × P(machine):
 // a photo credit is what every news page has; it says "content farm" only
 // when the story's writing agrees.
-func gateStock(sigs []Signal, pMachine float64) {
+func gateByModel(sigs []Signal, pMachine float64) {
 	s := &sigs[idxV2[SigStockCredit]]
 	s.Value = math.Log1p(s.Value) * pMachine
+	// Even sentences likewise: news and abstracts have them too; they say
+	// "an older chat model" only beside the text model's own lean.
+	u := &sigs[idxV2[SigUniform]]
+	u.Value *= pMachine
 }
 
 // extractV2 measures slop_v2's signals but the learned model's, and
@@ -190,7 +196,36 @@ func extractV2(text string, prior Prior) ([]Signal, string) {
 	frag.Value = per1k(fragmentCascades(units, words, frag, span))
 	moralClose(lower, units, words, sig(SigMoral), span)
 	sig(SigShortParas).Value = shortParagraphs(story, words)
+	sig(SigUniform).Value = uniformity(units)
 	return sigs, story
+}
+
+// uniformKnot is the coefficient of variation of sentence lengths at and
+// above which uniformity is 0. In ../shared the median CV is 0.38 for
+// gpt-3.5-turbo's WritingPrompts stories and 0.26 for gpt-4's news, 0.57
+// for the human WritingPrompts stories, 0.55 for Reddit posts, 0.58 for
+// web pages, 0.77 for the genre's pages (fragments beside long sentences).
+const uniformKnot = 0.6
+
+// uniformity measures how alike the lengths (in words) of the story's
+// sentences and lines are: (uniformKnot − CV)/uniformKnot, where CV is
+// their standard deviation over their mean; 0 when the CV reaches the
+// knot or there are fewer than five sentences. Older chat models write
+// sentences of even length; people vary them.
+func uniformity(units []unit) float64 {
+	if len(units) < 5 {
+		return 0
+	}
+	var sum, sq float64
+	for _, u := range units {
+		n := float64(u.last - u.first + 1)
+		sum += n
+		sq += n * n
+	}
+	k := float64(len(units))
+	mean := sum / k
+	cv := math.Sqrt(max(sq/k-mean*mean, 0)) / mean
+	return max(uniformKnot-cv, 0) / uniformKnot
 }
 
 // minHeadingFirstPerson is the share of first-person words (%) a story
@@ -353,6 +388,12 @@ type pattern struct {
 	// bracket: the pattern matches "[Word …]"; it runs on the lines with a
 	// '[' (triggers unused).
 	bracket bool
+	// label (countLineMatches): the pattern matches a template's section
+	// label ("Backstory.", "The Twist:"); each label counts once, however
+	// often it recurs. topLines > 0: only the first topLines non-blank
+	// lines are read.
+	label    bool
+	topLines int
 }
 
 func pat(expr string, triggers ...string) pattern {
@@ -485,19 +526,42 @@ func (c *lineCursor) of(at int) (int, int) {
 // countLineMatches counts the lines of text (trimmed) that match one of
 // patterns, whose triggers are line prefixes.
 func countLineMatches(text string, patterns []pattern, s *Signal, span func(a, b int) Span) {
+	var labels map[string]bool // the labels counted
+	line := 0
 	for a, b := range trimmedLines(text) {
+		line++
 		t := text[a:b]
 		if len(t) >= 200 {
 			continue
 		}
 		bare := strings.TrimLeft(t, "*# ")
 		for _, p := range patterns {
+			if p.topLines > 0 && line > p.topLines {
+				continue
+			}
 			possible := false
 			for _, tr := range p.triggers { // line prefixes, before or after * and #
 				if hasPrefixFold(t, tr) || hasPrefixFold(bare, tr) {
 					possible = true
 					break
 				}
+			}
+			if possible && p.label {
+				m := p.re.FindString(t)
+				if m == "" {
+					continue
+				}
+				key := strings.ToLower(strings.Trim(m, "*:. \t"))
+				if labels[key] {
+					break // a label counts once
+				}
+				if labels == nil {
+					labels = map[string]bool{}
+				}
+				labels[key] = true
+				s.Value++
+				s.Spans = append(s.Spans, span(a, b))
+				break
 			}
 			if possible && p.re.MatchString(t) {
 				s.Value++
@@ -882,6 +946,9 @@ func isGenreTitleV2(line string) bool {
 		}
 		hookWord = strings.Contains(l, k)
 	}
+	if digitRun(line) >= 5 {
+		return false // a phone number, a postcode: an address line, not a title
+	}
 	firstPersonStart := strings.HasPrefix(l, "i ") || strings.HasPrefix(l, "i'") || strings.HasPrefix(l, "i’") ||
 		strings.HasPrefix(l, "my ") || strings.HasPrefix(l, "we ") || strings.HasPrefix(l, "our ")
 	narrative := firstPersonStart || pastVerb(l)
@@ -936,11 +1003,34 @@ var questionOpeners = []string{"was i ", "am i ", "did i ", "was it ", "is it ",
 // more, or a common irregular past tense: the title tells what happened.
 func pastVerb(l string) bool {
 	for _, w := range strings.FieldsFunc(l, func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' }) {
-		if len(w) >= 5 && strings.HasSuffix(w, "ed") || irregularPast[w] {
+		if len(w) >= 5 && strings.HasSuffix(w, "ed") && !edAdjectives[w] || irregularPast[w] {
 			return true
 		}
 	}
 	return false
+}
+
+// edAdjectives end in "ed" but tell no event: the words of business
+// names, labels and bylines ("Allied Van Lines", "Licensed & Insured",
+// "Updated").
+var edAdjectives = set("allied", "united", "limited", "licensed", "certified", "insured", "bonded", "advanced",
+	"integrated", "automated", "based", "related", "featured", "sponsored", "updated", "posted", "published",
+	"registered", "trusted", "detailed", "dedicated", "talented", "gifted", "hundred", "kindred", "sacred",
+	"naked", "wicked", "rugged", "crooked", "beloved", "blessed", "learned", "aged", "speed", "breed", "greed",
+	"embed", "embedded", "recommended", "curated", "organized", "organised", "unlimited", "assorted", "mixed")
+
+// digitRun returns the length of the longest run of ASCII digits in s.
+func digitRun(s string) int {
+	best, n := 0, 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			n++
+			best = max(best, n)
+		} else {
+			n = 0
+		}
+	}
+	return best
 }
 
 var irregularPast = set("left", "found", "told", "took", "made", "threw", "kicked", "gave", "came", "saw", "knew",
@@ -999,7 +1089,10 @@ var assistantPatterns = newPatternSet(0,
 	// peers' pages, alone on a line.
 	pattern{re: reChatLabel, triggers: chatLabelTriggers, lineStart: true},
 	pattern{re: regexp.MustCompile(`\[(Insert|insert|Your|your|Name|NAME|Character|Title|TITLE)\b[^\]\n]{0,30}\]`), bracket: true},
-	pat(`(?i)\bword count:?\s*~?\d+`, "word count"),
+	// A chat model's note of its own length ("Word count: ~850", "(Word
+	// count: 1,020)"), on a line of its own: inside a line it is the
+	// story's own ("Trial 1 (word count: 12)", in a human story).
+	pattern{re: regexp.MustCompile(`(?im)^\W*word count:?\s*~?\d+`), triggers: []string{"word count"}, lineStart: true},
 )
 
 var scaffoldPatterns = []pattern{
@@ -1007,8 +1100,11 @@ var scaffoldPatterns = []pattern{
 		"part", "act", "chapter", "scene", "episode"),
 	pat(`^\*\*[^*\n]{1,60}\*\*[:.]?$`, "**"),
 	pat(`^\*\*[\p{Lu}][\p{L} .'’-]{0,30}:?\*\*:?\s`, "**"),
-	pat(`(?i)^(\*\*)?(backstory|the backstory|the twist|the reveal|the setup|the set-up|the confrontation|the aftermath|the climax|epilogue|prologue|the ending|resolution|conclusion|title|moral of the story|the lesson|the hook|the beginning|the turning point)\s*(\*\*)?\s*[.:]`,
-		"backstory", "the ", "epilogue", "prologue", "resolution", "conclusion", "title", "moral"),
+	{re: regexp.MustCompile(`(?i)^(\*\*)?(backstory|the backstory|the twist|the reveal|the setup|the set-up|the confrontation|the aftermath|the climax|epilogue|prologue|the ending|resolution|conclusion|moral of the story|the lesson|the hook|the beginning|the turning point)\s*(\*\*)?\s*[.:]`),
+		triggers: []string{"backstory", "the ", "epilogue", "prologue", "resolution", "conclusion", "moral"}, label: true},
+	// "Title: …" above the story: among its first three lines only (a
+	// catalogue or a form has one per entry).
+	{re: regexp.MustCompile(`(?i)^(\*\*)?title\s*(\*\*)?\s*:`), triggers: []string{"title"}, label: true, topLines: 3},
 	pat(`^#{1,4}\s+\S`, "#"),
 }
 

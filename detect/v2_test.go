@@ -75,7 +75,7 @@ func TestCreditsV2(t *testing.T) {
 func TestGateStock(t *testing.T) {
 	sigs := make([]Signal, len(signalNamesV2))
 	sigs[idxV2[SigStockCredit]].Value = 3
-	gateStock(sigs, 0.5)
+	gateByModel(sigs, 0.5)
 	if got, want := sigs[idxV2[SigStockCredit]].Value, math.Log1p(3)*0.5; math.Abs(got-want) > 1e-12 {
 		t.Errorf("gated stock = %v, want %v", got, want)
 	}
@@ -146,6 +146,9 @@ func TestTitleV2(t *testing.T) {
 		"City Council Approves New Budget for Parks":                                                                                                                                            false,
 		"How to Talk to Your Mother-In-Law About Boundaries":                                                                                                                                    false,
 		"I went to the shop.": false,
+		// An address line with a dash and a word ending in "ed".
+		"Spaeth Transfer Inc - Agent for Allied Van Lines1231 Hollis St, Bremerton, WA 98310": false,
+		"Smith & Sons Roofing - Licensed and Insured Contractors Serving the Valley":          false,
 		// Question titles: the farms' first-person story, a dash, the question.
 		"I Made My Fiancé Regret Cheating on Me with My Best Friend – Was I Right to Make Him Cry at the Altar?": true,
 		"My MIL Wore White to My Wedding — Was I Wrong to Ask Her to Leave?":                                     true,
@@ -174,11 +177,16 @@ func TestGenreCuesV2(t *testing.T) {
 		{"chat page label", "ChatGPT said:\nWendy made it clear my grandson wasn't welcome at her wedding.", SigAssistant, 1, []string{"ChatGPT said:"}},
 		{"chat page labels", "You said:\nwrite a story about my mil\nChatGPT said:\nIt began at the wedding.", SigAssistant, 2, nil},
 		{"said in prose", "And ChatGPT said: try again later. So I did.", SigAssistant, 0, nil},
+		{"word count note", "And that was the last time I saw him.\n\nWord count: ~850", SigAssistant, 1, []string{"Word count: ~850"}},
+		{"word count in the story", "Trial 1 - \"Blade of Eternity\" (word count: 3) Target destroyed. Trial 2 (word count: 1) failed.", SigAssistant, 0, nil},
 		{"numbered part", "Part 1: The Invitation\n\nThe card came on a Monday.", SigScaffold, 1, []string{"Part 1: The Invitation"}},
 		{"backstory", "Backstory.\nI married Tom in 2009.", SigScaffold, 1, nil},
 		{"bolded name", "**Margaret:** I will not have her at my table.", SigScaffold, 1, nil},
 		{"act heading", "**Act II**\nThe truth came out at dinner.", SigScaffold, 1, nil},
 		{"part in prose", "I took part in the race and came second.", SigScaffold, 0, nil},
+		{"title label on top", "Title: The Envelope\n\nI found it under the mat.", SigScaffold, 1, []string{"Title: The Envelope"}},
+		{"title labels of a catalogue", "Ballads Online\nSearch again:\nResults:\n1st Ballad\nTitle: The signalman on the line\nThemes: Railways\n2nd Ballad\nTitle: One of the boys\nThemes: Drinking\n", SigScaffold, 0, nil},
+		{"a label counts once", "Backstory.\nI married Tom.\n\nThe Twist:\nHe lied.\n\nThe Twist:\nShe lied too.", SigScaffold, 2, []string{"Backstory.", "The Twist:"}},
 		{"hello readers", "Hello Readers, today I have a story for you.", SigEngagement, 1, []string{"Hello Readers"}},
 		{"viewers and subscribe", "Hey viewers, before we move on, please subscribe.", SigEngagement, 3, nil},
 		{"tell me was I wrong", "So tell me, was I wrong?", SigEngagement, 1, nil},
@@ -206,7 +214,7 @@ func TestFamilyAndFirstPersonV2(t *testing.T) {
 
 // Every v2 signal has a case above, or is computed from ones that do.
 func TestEverySignalTested(t *testing.T) {
-	tested := map[string]bool{SigDrama: true, SigModel: true, SigExclaim: true, SigRepeated: true, SigShortParas: true, SigIntro: true}
+	tested := map[string]bool{SigDrama: true, SigModel: true, SigExclaim: true, SigRepeated: true, SigShortParas: true, SigIntro: true, SigUniform: true}
 	for _, c := range [][]string{{SigAICredit, SigStockCredit, SigEllipsis, SigShouted, SigTwist, SigIdiom, SigSlopPhrases, SigSlopWords, SigRegister, SigTitle, SigAssistant, SigScaffold, SigEngagement, SigFragments, SigMoral, SigFirstPerson, SigFamily}} {
 		for _, n := range c {
 			tested[n] = true
@@ -226,6 +234,9 @@ func TestRepeatedAndExclamationV2(t *testing.T) {
 		{"short paragraphs", "He left.\n\nI waited all night by the window for him.\n\nNothing.\n\n" + strings.Repeat("word ", 31) + "\n", SigShortParas, 0.75, nil},
 		{"one block is not measured", "He left. I waited. Nothing happened at all.", SigShortParas, 0, nil},
 		{"three paragraphs are not measured", "He left.\n\nI waited.\n\nNothing.", SigShortParas, 0, nil},
+		{"even sentences", "The house stood at the end of the road. The garden had grown wild in the spring. The windows were dark and the door was shut. Nobody had lived there for many long years. I walked up the path toward the old porch.", SigUniform, (uniformKnot - math.Sqrt(0.24)/8.6) / uniformKnot, nil}, // lengths 9, 8, 9, 8, 9
+		{"varied sentences", "No. I waited by the door for an hour and then another, and he still did not come home to us. Nothing. Then the phone rang, and it was my sister, crying so hard I could not understand a single word she said. Why?", SigUniform, 0, nil},
+		{"too few sentences", "The house stood at the end of the road. The garden had grown wild.", SigUniform, 0, nil},
 		{"narrator intro", "My name is Emily, and I'm 28 now. My dad died last spring.", SigIntro, 1, []string{"My name is Emily, and I'm 28"}},
 		{"narrator intro, short form", "My name’s Rachel, I’m twenty-nine, and I was about to get married.", SigIntro, 1, nil},
 		{"name without age", "My name is Emily and I'm tired of this.", SigIntro, 1, []string{"My name is Emily"}},

@@ -272,6 +272,14 @@ func writeReport(w *strings.Builder, ev *evalResult) {
 		c := s.Counts
 		fmt.Fprintf(w, "| %s | %d | %d | %.3f | %.3f | %.3f | %.3f |\n", s.Name, c.Docs, c.TP+c.FP, c.Precision, c.Recall, c.F1, c.FPR)
 	}
+	for _, s := range ev.Sets {
+		if c := s.Counts; strings.HasSuffix(s.Name, "human vs gpt-3.5-turbo") {
+			// The held-out set has 150 gpt-4 stories to 902 human
+			// ones; C has its own ratio.
+			tp, fp := 150*c.Recall, 902*c.FPR
+			fmt.Fprintf(w, "\nWritingPrompts at the ratio of the issue's held-out set (150 machine stories to 902 human ones), from the gpt-3.5-turbo row's recall and false-positive rate: F1 %.3f.\n", 2*tp/(2*tp+fp+150-tp))
+		}
+	}
 	fmt.Fprintf(w, "\nThe genre pages are the in-genre corpus's stories rendered as the start of a web page (180-380 words; caption lines in half of them; navigation, bylines, related-post teasers, comments in some): synthetic, written for the project (detect/corpus/README.md). The ablation row scores the captioned pages again without their caption lines: what the detector sees when a cleaner or the site removed them.\n")
 	if len(ev.LOFO) > 0 {
 		fmt.Fprintf(w, "\n## Leave one model family out (modern-machine)\n\nFor each family the text model and the combiner are refitted without any of its texts (for claude, without the in-genre pages too, which a Claude model wrote), then every modern-machine text of the family is scored. Recall at the refitted threshold; the Reddit false-positive rate on C for the same refit.\n\n| family | texts | recall | threshold | Reddit FP rate |\n|---|---|---|---|---|\n")

@@ -35,7 +35,8 @@
 //     text is on the genre's theme left out, see themeOnly), with groups weighted so
 //     that each kind of text counts (see groupShare), plus B's news and
 //     blog pages given stock photo credits (human pages with ordinary
-//     credits, which must stay unflagged).
+//     credits, which must stay unflagged). sentence_uniformity's weight
+//     is then fitted alone, the rest held (see fitUniform).
 //  6. The threshold is chosen on B: the best F1 whose false-positive rates
 //     are at most half the targets: 1% on Reddit posts (the target: 2% of
 //     r/AmItheAsshole stories), 1.5% on credited news pages, on human
@@ -55,11 +56,13 @@ import (
 	"flag"
 	"fmt"
 	"log"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -241,6 +244,7 @@ func fitAll(A, B, seeds []example, lambda float64, exclude func(example) bool) (
 		m.Features = append(m.Features, detect.Feature{Name: n, Transform: detect.TransformOf(detect.NameV2, n), Weight: round(w[i] / std[i])})
 	}
 	m.Bias = round(bias)
+	fitUniform(m, X, y, fitSet)
 	// Scores on B from the rounded weights, then the threshold.
 	z := make([]float64, len(fitSet))
 	for i, row := range X {
@@ -401,15 +405,76 @@ func withStockCredits(e example, rng *rand.Rand) example {
 	return e
 }
 
+// uniformShare is the older chat models' part of the machine side's
+// weight when sentence_uniformity's weight is fitted (fitUniform).
+const uniformShare = 0.10
+
+// fitUniform fits sentence_uniformity's weight on its own, the other
+// weights held: a one-variable logistic regression with the rest of the
+// logit as offset, in which the older chat models' text (gpt-3.5-turbo,
+// gpt-4) has its own part of the machine side's weight (uniformShare).
+// In the joint fit it gets none: the signal matters only for texts
+// without the genre's cues, at the text model's margin, and those are a
+// sliver of B's weight. Here they are not. The weight is held >= 0.
+func fitUniform(m *detect.Model, X [][]float64, y []float64, ex []example) {
+	k := -1
+	for i, f := range m.Features {
+		if f.Name == detect.SigUniform {
+			k = i
+		}
+	}
+	if k < 0 || dropped[detect.SigUniform] {
+		return
+	}
+	saved := maps.Clone(groupShare)
+	groupShare["old-chat"] = uniformShare
+	groupShare["old-machine"] -= uniformShare
+	wts := groupWeights(ex)
+	clear(groupShare)
+	maps.Copy(groupShare, saved)
+	off := make([]float64, len(X))
+	for i, row := range X {
+		off[i] = m.Bias
+		for j, f := range m.Features {
+			if j != k {
+				off[i] += f.Weight * row[j]
+			}
+		}
+	}
+	w := 0.0
+	for it := 0; it < 50; it++ {
+		var g, h float64
+		for i, row := range X {
+			u := row[k]
+			if u == 0 {
+				continue
+			}
+			p := 1 / (1 + math.Exp(-(off[i] + w*u)))
+			g += wts[i] * (p - y[i]) * u
+			h += wts[i] * p * (1 - p) * u * u
+		}
+		g += 1e-3 * w // a whisper of L2, so that h > 0
+		h += 1e-3
+		step := g / h
+		w = math.Max(w-step, 0)
+		if math.Abs(step) < 1e-9 {
+			break
+		}
+	}
+	m.Features[k].Weight = round(w)
+	log.Printf("sentence_uniformity: weight %.3f (fitted alone, the older chat models %.0f%% of the machine side)", w, 100*uniformShare)
+}
+
 // groupWeights balances the classes, and the groups within each class
 // as groupShare says.
 func groupWeights(ex []example) []float64 {
 	n := map[string]float64{}
 	for _, e := range ex {
-		n[e.Group]++
+		n[fitGroup(e)]++
 	}
 	var classShare [2]float64
-	for g, s := range groupShare {
+	for _, g := range slices.Sorted(maps.Keys(groupShare)) { // in order: sums equal to the last bit, run after run
+		s := groupShare[g]
 		if n[g] == 0 {
 			continue
 		}
@@ -426,13 +491,25 @@ func groupWeights(ex []example) []float64 {
 		if e.Machine {
 			c = 1
 		}
-		w[i] = total / 2 * groupShare[e.Group] / classShare[c] / n[e.Group]
+		g := fitGroup(e)
+		w[i] = total / 2 * groupShare[g] / classShare[c] / n[g]
 	}
 	return w
 }
 
 func isMachineGroup(g string) bool {
-	return g == "old-machine" || g == "modern" || g == "genre" || g == "seed"
+	return g == "old-machine" || g == "old-chat" || g == "modern" || g == "genre" || g == "seed"
+}
+
+// fitGroup is e's group in the combiner's weighting. When groupShare
+// gives "old-chat" a part (fitUniform), the older chat models' stories,
+// news and abstracts (gpt-3.5-turbo, gpt-4) count apart from Dolma's
+// gpt-3.5 text, which outnumbers them 11 to 1.
+func fitGroup(e example) string {
+	if e.Group == "old-machine" && !strings.HasPrefix(e.Source, "dolma") && groupShare["old-chat"] > 0 {
+		return "old-chat"
+	}
+	return e.Group
 }
 
 // dropped are the signals the combiner leaves out (-drop).

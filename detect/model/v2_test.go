@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode"
 
 	"github.com/winnowhq/winnow/clean"
 	"github.com/winnowhq/winnow/detect"
@@ -305,5 +306,49 @@ func TestV2ReadsFirstPart(t *testing.T) {
 				t.Errorf("%s: span %v past the part read", r.Signal, sp)
 			}
 		}
+	}
+}
+
+// The learned model's evidence is phrases a reader can check: each span
+// starts and ends on a letter or a digit and stays inside one sentence
+// and one line,
+// on the seeds and on every sample document (human and machine-leaning).
+func TestModelEvidenceIsPhrases(t *testing.T) {
+	det, err := New(detect.Config{ExplainModel: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := []string{}
+	for _, s := range seeds(t) {
+		texts = append(texts, s)
+	}
+	for _, d := range sampleDocs(t) {
+		texts = append(texts, d.Text)
+	}
+	wordRune := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) }
+	n := 0
+	for _, text := range texts {
+		runes := []rune(text)
+		for _, r := range det.Score(text, detect.Prior{}).Reasons {
+			if r.Signal != detect.SigModel {
+				continue
+			}
+			for _, sp := range r.Spans {
+				n++
+				s := runes[sp[0]:sp[1]]
+				if len(s) == 0 || !wordRune(s[0]) || !wordRune(s[len(s)-1]) {
+					t.Errorf("evidence %q does not start and end on a word", string(s))
+					continue
+				}
+				if strings.ContainsAny(string(s), ".!?…\n") {
+					// The model reads "." as a token of its own: a window
+					// stops at one, and at a line's end.
+					t.Errorf("evidence %q crosses a sentence or a line end", string(s))
+				}
+			}
+		}
+	}
+	if n < 100 {
+		t.Fatalf("only %d evidence spans over %d texts", n, len(texts))
 	}
 }
