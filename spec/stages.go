@@ -8,6 +8,7 @@ import (
 	"github.com/winnowhq/winnow/filter"
 	"github.com/winnowhq/winnow/lang"
 	"github.com/winnowhq/winnow/pii"
+	"github.com/winnowhq/winnow/threshold"
 )
 
 // Def is a kind of stage: its name, what it does, its configuration type
@@ -62,6 +63,8 @@ func defs() []Def {
 		def(detect.NameV1, "the first detector, kept so that earlier runs reproduce; prefer slop_v2", nil,
 			func() detect.Config { return detect.Config{} },
 			func(c detect.Config) (*detect.Detector, error) { return slopmodel.NewVersion(detect.NameV1, c) }),
+		def(threshold.Name, "keeps documents whose metadata number passes a rule (keep: \"slop_score < 0.8\"): a new threshold on an earlier run's tags, nothing recomputed", nil,
+			threshold.Default, threshold.New),
 		def(pii.Name, "replaces e-mails and public IPv4/IPv6 addresses like datatrove's PIIFormatter, except inside URLs; counts in metadata", nil,
 			piiDefault, pii.New),
 	}

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bufio"
+	"compress/gzip"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -108,4 +111,83 @@ func TestConfigErrors(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "o")); err == nil {
 		t.Error("a refused run created its output directory")
 	}
+}
+
+// TestThresholdRetag: a threshold changed on an earlier run's tags, with
+// nothing recomputed. The fineweb preset tags slop_score and removes
+// nothing for it; threshold_v1 on its kept/ then removes exactly the
+// documents whose tag breaks the rule, each with its reason.
+func TestThresholdRetag(t *testing.T) {
+	dir := t.TempDir()
+	tagged := filepath.Join(dir, "tagged")
+	if r := winnow(t, nil, "run", "-q", "--preset", "fineweb", "--out", tagged, sample); r.code != 0 {
+		t.Fatalf("run --preset fineweb: exit %d: %s", r.code, r.stderr)
+	}
+	scores := map[string]float64{}
+	for id, raw := range readRaw(t, tagged, "kept") {
+		var d struct {
+			Metadata struct {
+				Slop *float64 `json:"slop_score"`
+			} `json:"metadata"`
+		}
+		if err := json.Unmarshal(raw, &d); err != nil || d.Metadata.Slop == nil {
+			t.Fatalf("%s: no slop_score (%v)", id, err)
+		}
+		scores[id] = *d.Metadata.Slop
+	}
+	const limit = 0.5
+	cfg := filepath.Join(dir, "select.yaml")
+	os.WriteFile(cfg, []byte("stages:\n  - threshold_v1:\n      keep: slop_score < 0.5\n"), 0o644)
+	out := filepath.Join(dir, "strict")
+	if r := winnow(t, nil, "run", "-q", "--config", cfg, "--out", out, filepath.Join(tagged, "kept")); r.code != 0 {
+		t.Fatalf("run --config: exit %d: %s", r.code, r.stderr)
+	}
+	kept, removed := readOut(t, out, "kept"), readOut(t, out, "removed")
+	want := 0
+	for id, s := range scores {
+		_, k := kept[id]
+		d, r := removed[id]
+		switch {
+		case s >= limit && (!r || d.Metadata.Reason != "slop_score_too_high"):
+			t.Errorf("%s: slop_score %v, not removed as slop_score_too_high (%q)", id, s, d.Metadata.Reason)
+		case s < limit && !k:
+			t.Errorf("%s: slop_score %v, not kept", id, s)
+		}
+		if s >= limit {
+			want++
+		}
+	}
+	if want == 0 || len(kept)+len(removed) != len(scores) {
+		t.Fatalf("%d tagged, %d kept + %d removed, %d over the limit", len(scores), len(kept), len(removed), want)
+	}
+}
+
+// readRaw reads every record of DIR/sub/*.jsonl.gz, by id.
+func readRaw(t *testing.T, dir, sub string) map[string]json.RawMessage {
+	t.Helper()
+	out := map[string]json.RawMessage{}
+	files, _ := filepath.Glob(filepath.Join(dir, sub, "*.jsonl.gz"))
+	for _, p := range files {
+		f, err := os.Open(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		zr, err := gzip.NewReader(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc := bufio.NewScanner(zr)
+		sc.Buffer(nil, 64<<20)
+		for sc.Scan() {
+			var d struct {
+				ID string `json:"id"`
+			}
+			if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
+				t.Fatalf("%s: %v", p, err)
+			}
+			out[d.ID] = append(json.RawMessage(nil), sc.Bytes()...)
+		}
+		f.Close()
+	}
+	return out
 }

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bufio"
-	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -28,26 +26,12 @@ type outDoc struct {
 func readOut(t *testing.T, dir, sub string) map[string]outDoc {
 	t.Helper()
 	out := map[string]outDoc{}
-	files, _ := filepath.Glob(filepath.Join(dir, sub, "*.jsonl.gz"))
-	for _, p := range files {
-		f, err := os.Open(p)
-		if err != nil {
-			t.Fatal(err)
+	for id, raw := range readRaw(t, dir, sub) {
+		var d outDoc
+		if err := json.Unmarshal(raw, &d); err != nil {
+			t.Fatalf("%s: %v", id, err)
 		}
-		zr, err := gzip.NewReader(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sc := bufio.NewScanner(zr)
-		sc.Buffer(nil, 64<<20)
-		for sc.Scan() {
-			var d outDoc
-			if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
-				t.Fatalf("%s: %v", p, err)
-			}
-			out[d.ID] = d
-		}
-		f.Close()
+		out[id] = d
 	}
 	return out
 }
