@@ -1,8 +1,7 @@
 package main
 
 import (
-	"bufio"
-	"compress/gzip"
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -168,26 +167,18 @@ func readRaw(t *testing.T, dir, sub string) map[string]json.RawMessage {
 	out := map[string]json.RawMessage{}
 	files, _ := filepath.Glob(filepath.Join(dir, sub, "*.jsonl.gz"))
 	for _, p := range files {
-		f, err := os.Open(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		zr, err := gzip.NewReader(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sc := bufio.NewScanner(zr)
-		sc.Buffer(nil, 64<<20)
-		for sc.Scan() {
+		for _, line := range bytes.Split(gunzip(t, p), []byte("\n")) {
+			if len(line) == 0 {
+				continue
+			}
 			var d struct {
 				ID string `json:"id"`
 			}
-			if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
+			if err := json.Unmarshal(line, &d); err != nil {
 				t.Fatalf("%s: %v", p, err)
 			}
-			out[d.ID] = append(json.RawMessage(nil), sc.Bytes()...)
+			out[d.ID] = line
 		}
-		f.Close()
 	}
 	return out
 }
