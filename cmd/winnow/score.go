@@ -235,7 +235,11 @@ func writeText(w io.Writer, sc score.Result, color bool) {
 	}
 	var marks []mark
 	for i, r := range sc.Slop.Reasons {
-		fmt.Fprintf(w, "  [%d] %-20s %+7.3f  value %.3f  (%d spans)\n", i+1, r.Signal, r.Contribution, r.Value, len(r.Spans))
+		where := fmt.Sprintf("%d spans", len(r.Spans))
+		if len(r.Spans) == 0 {
+			where = "the whole text" // a rate or a shape, as sentence_uniformity
+		}
+		fmt.Fprintf(w, "  [%d] %-20s %+7.3f  value %.3f  (%s)\n", i+1, r.Signal, r.Contribution, r.Value, where)
 		fmt.Fprintf(w, "      %s\n", r.Explain())
 		for _, sp := range r.Spans {
 			marks = append(marks, mark{sp, i + 1})
