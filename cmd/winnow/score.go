@@ -223,11 +223,17 @@ func writeText(w io.Writer, sc score.Result, color bool) {
 		return code + s + ansiReset
 	}
 	verdictWord := paint(ansiGreen, "not flagged")
+	if sc.Note != "" {
+		verdictWord = paint(ansiGreen, "not flagged (not English)")
+	}
 	if sc.Flagged {
 		verdictWord = paint(ansiRed, "FLAGGED")
 	}
 	fmt.Fprintf(w, "%s  %s  slop %.3f (threshold %.2f, P(machine) %.3f)  language %s %.2f\n",
 		paint(ansiBold, sc.ID), verdictWord, sc.Slop.Score, sc.Slop.Threshold, sc.Slop.PMachine, sc.Language, sc.LanguageScore)
+	if sc.Note != "" {
+		fmt.Fprintln(w, "note:", sc.Note)
+	}
 	fmt.Fprintln(w, "reasons (contribution to the logit; score = sigmoid(bias + sum)):")
 	type mark struct {
 		span detect.Span
