@@ -247,7 +247,8 @@ func round(x float64) float64 { return math.Round(x*1e4) / 1e4 }
 
 // Keep scores d, tags metadata.slop_score and metadata.slop_reasons, and
 // removes it with reason "slop" when the score reaches the threshold
-// (unless TagOnly).
+// (unless TagOnly, or an earlier lang_v1 found another language than
+// English: see otherLanguage).
 func (d *Detector) Keep(dc *doc.Doc) (bool, string) {
 	var prior Prior
 	if v, ok := dc.Meta.Get(clean.MetaCaptionLines); ok {
@@ -267,10 +268,28 @@ func (d *Detector) Keep(dc *doc.Doc) (bool, string) {
 	}
 	dc.Meta.Set("slop_score", res.Score)
 	dc.Meta.Set("slop_reasons", res.Reasons)
-	if res.Flagged() && !d.cfg.TagOnly {
+	if res.Flagged() && !d.cfg.TagOnly && !otherLanguage(dc) {
 		return false, ReasonSlop
 	}
 	return true, ""
+}
+
+// otherLanguage reports whether an earlier lang_v1 put d confidently
+// (score >= 0.65, its default threshold) in a language other than
+// English: the detector reads English, and such a document is tagged but
+// never removed (a pipeline that keeps every language, e.g. lang_v1 with
+// languages: []).
+func otherLanguage(d *doc.Doc) bool {
+	l, ok := d.Meta.Get("language")
+	if !ok || l == "en" {
+		return false
+	}
+	if _, isString := l.(string); !isString {
+		return false
+	}
+	s, ok := d.Meta.Get("language_score")
+	f, isNumber := s.(float64)
+	return ok && isNumber && f >= 0.65
 }
 
 func toInt(v any) int {

@@ -140,6 +140,31 @@ func TestPriorFromCleanStage(t *testing.T) {
 	}
 }
 
+// A document an earlier lang_v1 put confidently in another language is
+// tagged but never removed; English, or a language score under 0.65, is
+// removed as usual.
+func TestOtherLanguageTaggedNotRemoved(t *testing.T) {
+	det := detector(t)
+	for name, text := range seeds(t) {
+		for _, c := range []struct {
+			lang   string
+			score  float64
+			remove bool
+		}{{"en", 0.95, true}, {"de", 0.9, false}, {"de", 0.5, true}} {
+			d := &doc.Doc{ID: name, Text: text}
+			d.Meta.Set("language", c.lang)
+			d.Meta.Set("language_score", c.score)
+			ok, reason := det.Keep(d)
+			if ok == c.remove || (c.remove && reason != detect.ReasonSlop) {
+				t.Errorf("%s, language %s %.2f: Keep = %v %q", name, c.lang, c.score, ok, reason)
+			}
+			if _, tagged := d.Meta.Get("slop_score"); !tagged {
+				t.Errorf("%s, language %s: not tagged", name, c.lang)
+			}
+		}
+	}
+}
+
 // Image sources named inside sentences are not credits.
 func TestSourcesInProseAreNotCredits(t *testing.T) {
 	det := detector(t)
