@@ -25,7 +25,9 @@
 //     continuations, GPT-2 to davinci, are left out: they are web-like and
 //     taught the model that web text is machine-written) and its human
 //     WritingPrompts, Reddit, news and Q&A text; webtext-dev (human web
-//     pages); modern-machine (2024–25 chat models, half as openings, and
+//     pages) and the article extraction benchmark's 181 news and blog
+//     articles (edited human prose, the register the text model most
+//     often took for a machine's); modern-machine (2024–25 chat models, half as openings, and
 //     the stories with a prompt also laid out as WritingPrompts: prompt,
 //     then opening); the genre pages and their human counterparts
 //     (first-person posts about family) three times each; the seeds.

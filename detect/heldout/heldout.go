@@ -15,10 +15,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -193,7 +195,8 @@ const (
 	SetWP35       = "WritingPrompts: human vs gpt-3.5-turbo"
 	SetReddit     = "Reddit first-person posts (human)"
 	SetOnTheme    = "genre human counterparts: on-theme Reddit posts"
-	SetWeb        = "web text (webtext-dev, human)"
+	SetWeb        = "web text (webtext-dev and the extraction benchmark's articles, human)"
+	SetNews       = "news and blog articles (the extraction benchmark's ground truth, 2019-20, human)"
 	SetModern     = "modern chat-model text (2024-25, 92 models)"
 	SetModernWP   = "modern chat-model stories laid out as WritingPrompts (prompt + opening)"
 	SetPlain      = "genre stories, whole (title and body)"
@@ -256,6 +259,9 @@ func SetsOf(d Doc, text bool) []string {
 		}
 	case "web":
 		out = append(out, SetWeb)
+		if d.Source == "news-aeb" {
+			out = append(out, SetNews)
+		}
 	}
 	wp := strings.HasPrefix(d.Source, "writingprompts")
 	if text && (d.Group == "reddit" || d.Group == "web" || d.Group == "modern" || d.Group == "genre" && d.Variant == "page" || wp) {
@@ -325,6 +331,11 @@ func Load(shared, pages string) ([]Doc, error) {
 	for _, d := range web {
 		all = append(all, Doc{ID: d.ID, Text: d.Text, Source: "web", Group: "web", Key: d.ID, OnTheme: OnTheme(d.Text)})
 	}
+	news, err := readArticles(filepath.Join(shared, "extraction/scrapinghub-aeb/ground-truth.json"))
+	if err != nil {
+		return nil, err
+	}
+	all = append(all, news...)
 	modern, err := readJSONL(filepath.Join(shared, "stories/modern-machine.jsonl.gz"))
 	if err != nil {
 		return nil, err
@@ -342,6 +353,31 @@ func Load(shared, pages string) ([]Doc, error) {
 		return nil, err
 	}
 	return append(all, genre...), nil
+}
+
+// readArticles reads the article extraction benchmark's ground truth
+// (181 news and blog articles of 2019-20, 20 of them not in English;
+// MIT, see ../shared's README): edited human prose, the register the text
+// model most often takes for a machine's. Group web, source news-aeb, in
+// the order of their ids.
+func readArticles(path string) ([]Doc, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var gt map[string]struct {
+		Body string `json:"articleBody"`
+	}
+	if err := json.Unmarshal(b, &gt); err != nil {
+		return nil, fmt.Errorf("heldout: read %s: %w", path, err)
+	}
+	var out []Doc
+	for _, id := range slices.Sorted(maps.Keys(gt)) {
+		if t := gt[id].Body; strings.TrimSpace(t) != "" {
+			out = append(out, Doc{ID: "aeb/" + id, Text: t, Source: "news-aeb", Group: "web", Key: "aeb/" + id, OnTheme: OnTheme(t)})
+		}
+	}
+	return out, nil
 }
 
 // LoadPages reads the rendered genre pages.
