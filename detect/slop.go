@@ -92,6 +92,7 @@ import (
 	"github.com/winnowhq/winnow/clean"
 	"github.com/winnowhq/winnow/doc"
 	"github.com/winnowhq/winnow/fasttext"
+	"github.com/winnowhq/winnow/lang"
 )
 
 // The detector versions (each a stage name) and the filter_reason they
@@ -274,22 +275,28 @@ func (d *Detector) Keep(dc *doc.Doc) (bool, string) {
 	return true, ""
 }
 
-// otherLanguage reports whether an earlier lang_v1 put d confidently
-// (score >= 0.65, its default threshold) in a language other than
-// English: the detector reads English, and such a document is tagged but
-// never removed (a pipeline that keeps every language, e.g. lang_v1 with
+// OtherLanguageScore is the language score at and above which a text
+// identified as another language than English is not the detector's to
+// judge (lang_v1's default threshold).
+const OtherLanguageScore = 0.65
+
+// OtherLanguage reports whether a text identified as language with
+// probability score is confidently not English. The detector reads
+// English: such a text is tagged but never removed (Keep) or flagged
+// (package score).
+func OtherLanguage(language string, score float64) bool {
+	return language != "" && language != "en" && score >= OtherLanguageScore
+}
+
+// otherLanguage applies OtherLanguage to what an earlier lang_v1 wrote in
+// d's metadata (a pipeline that keeps every language, e.g. lang_v1 with
 // languages: []).
 func otherLanguage(d *doc.Doc) bool {
-	l, ok := d.Meta.Get("language")
-	if !ok || l == "en" {
-		return false
-	}
-	if _, isString := l.(string); !isString {
-		return false
-	}
-	s, ok := d.Meta.Get("language_score")
-	f, isNumber := s.(float64)
-	return ok && isNumber && f >= 0.65
+	l, _ := d.Meta.Get(lang.MetaLanguage)
+	s, _ := d.Meta.Get(lang.MetaScore)
+	language, _ := l.(string)
+	score, _ := s.(float64)
+	return OtherLanguage(language, score)
 }
 
 func toInt(v any) int {

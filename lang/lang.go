@@ -58,6 +58,12 @@ const Name = "lang_v1"
 // Reason is the filter_reason of a removed document.
 const Reason = "language"
 
+// The metadata keys Keep writes: the top language and its probability.
+const (
+	MetaLanguage = "language"
+	MetaScore    = "language_score"
+)
+
 // Config configures the stage.
 type Config struct {
 	// Languages to keep, as lid.176 codes ("en", "de", "zh"); empty keeps
@@ -190,8 +196,8 @@ func (f *Filter) Keep(d *doc.Doc) (bool, string) {
 	var buf [8]float32
 	probs := f.probsBuf(buf[:])
 	r := f.identify(d.Text, probs)
-	d.Meta.Set("language", r.Language)
-	d.Meta.Set("language_score", r.Score)
+	d.Meta.Set(MetaLanguage, r.Language)
+	d.Meta.Set(MetaScore, r.Score)
 	if f.cfg.LabelOnly {
 		return true, ""
 	}

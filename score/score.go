@@ -36,10 +36,6 @@ type Verdict struct {
 	Reason string `json:"reason,omitempty"`
 }
 
-// otherLanguage is the language score at which a text in another
-// language than English is not flagged (lang_v1's default threshold).
-const otherLanguage = 0.65
-
 // Result is what a Scorer says about one document.
 type Result struct {
 	ID            string             `json:"id"`
@@ -115,7 +111,7 @@ func (s *Scorer) Score(id, text string) Result {
 	}
 	out.Slop = s.det.Score(text, detect.Prior{})
 	out.Flagged = out.Slop.Flagged()
-	if r.Language != "" && r.Language != "en" && r.Score >= otherLanguage {
+	if detect.OtherLanguage(r.Language, r.Score) {
 		// Trained on English, the text model reads other languages as
 		// noise: 5 of 20 non-English news articles of the extraction
 		// benchmark scored over the threshold.

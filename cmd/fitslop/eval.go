@@ -273,7 +273,7 @@ func writeReport(w *strings.Builder, ev *evalResult) {
 		fmt.Fprintf(w, "| %s | %d | %d | %.3f | %.3f | %.3f | %.3f |\n", s.Name, c.Docs, c.TP+c.FP, c.Precision, c.Recall, c.F1, c.FPR)
 	}
 	for _, s := range ev.Sets {
-		if c := s.Counts; strings.HasSuffix(s.Name, "human vs gpt-3.5-turbo") {
+		if c := s.Counts; s.Name == heldout.SetWP35 {
 			// The held-out set has 150 gpt-4 stories to 902 human
 			// ones; C has its own ratio.
 			tp, fp := 150*c.Recall, 902*c.FPR

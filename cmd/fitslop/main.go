@@ -238,7 +238,7 @@ func fitAll(A, B, seeds []example, lambda float64, exclude func(example) bool) (
 			y[i] = 1
 		}
 	}
-	w, mean, std := fitLogistic(X, y, groupWeights(fitSet), lambda)
+	w, mean, std := fitLogistic(X, y, groupWeights(fitSet, groupShare), lambda)
 	m := &detect.Model{Version: detect.NameV2, TextModel: fmt.Sprintf("fastText supervised, dim %d, words + word bigrams, softmax, %d words, trained by cmd/fitslop", tm.Dim(), tm.NumWords())}
 	bias := w[len(w)-1]
 	for i, n := range detect.SignalNames(detect.NameV2) {
@@ -428,12 +428,10 @@ func fitUniform(m *detect.Model, X [][]float64, y []float64, ex []example) {
 	if k < 0 || dropped[detect.SigUniform] {
 		return
 	}
-	saved := maps.Clone(groupShare)
-	groupShare["old-chat"] = uniformShare
-	groupShare["old-machine"] -= uniformShare
-	wts := groupWeights(ex)
-	clear(groupShare)
-	maps.Copy(groupShare, saved)
+	shares := maps.Clone(groupShare)
+	shares["old-chat"] = uniformShare
+	shares["old-machine"] -= uniformShare
+	wts := groupWeights(ex, shares)
 	off := make([]float64, len(X))
 	for i, row := range X {
 		off[i] = m.Bias
@@ -468,15 +466,15 @@ func fitUniform(m *detect.Model, X [][]float64, y []float64, ex []example) {
 }
 
 // groupWeights balances the classes, and the groups within each class
-// as groupShare says.
-func groupWeights(ex []example) []float64 {
+// as shares says (groupShare, or fitUniform's).
+func groupWeights(ex []example, shares map[string]float64) []float64 {
 	n := map[string]float64{}
 	for _, e := range ex {
-		n[fitGroup(e)]++
+		n[fitGroup(e, shares)]++
 	}
 	var classShare [2]float64
-	for _, g := range slices.Sorted(maps.Keys(groupShare)) { // in order: sums equal to the last bit, run after run
-		s := groupShare[g]
+	for _, g := range slices.Sorted(maps.Keys(shares)) { // in order: sums equal to the last bit, run after run
+		s := shares[g]
 		if n[g] == 0 {
 			continue
 		}
@@ -493,8 +491,8 @@ func groupWeights(ex []example) []float64 {
 		if e.Machine {
 			c = 1
 		}
-		g := fitGroup(e)
-		w[i] = total / 2 * groupShare[g] / classShare[c] / n[g]
+		g := fitGroup(e, shares)
+		w[i] = total / 2 * shares[g] / classShare[c] / n[g]
 	}
 	return w
 }
@@ -503,12 +501,12 @@ func isMachineGroup(g string) bool {
 	return g == "old-machine" || g == "old-chat" || g == "modern" || g == "genre" || g == "seed"
 }
 
-// fitGroup is e's group in the combiner's weighting. When groupShare
+// fitGroup is e's group in the combiner's weighting. When shares
 // gives "old-chat" a part (fitUniform), the older chat models' stories,
 // news and abstracts (gpt-3.5-turbo, gpt-4) count apart from Dolma's
 // gpt-3.5 text, which outnumbers them 11 to 1.
-func fitGroup(e example) string {
-	if e.Group == "old-machine" && !strings.HasPrefix(e.Source, "dolma") && groupShare["old-chat"] > 0 {
+func fitGroup(e example, shares map[string]float64) string {
+	if e.Group == "old-machine" && !strings.HasPrefix(e.Source, "dolma") && shares["old-chat"] > 0 {
 		return "old-chat"
 	}
 	return e.Group
