@@ -49,7 +49,6 @@ type dictionary struct {
 	nwords   int32
 	nlabels  int32
 	ntokens  int64
-	ids      map[string]int32
 	pruneLen int64       // pruneidx_size_: -1 when not pruned
 	prune    []prunePair // bucket → kept row offset, in file order, when pruneLen > 0
 	pruneIdx *pruneIndex // the same for buckets in [0, bucket), when pruneLen > 0
@@ -89,7 +88,6 @@ func readDictionary(d *decoder, a *Args) (*dictionary, error) {
 	dict.entries = make([]string, 0, hint)
 	dict.counts = make([]int64, 0, hint)
 	dict.types = make([]byte, 0, hint)
-	dict.ids = make(map[string]int32, hint)
 	for i := int32(0); i < size; i++ {
 		w, err := d.cstring()
 		if err != nil {
@@ -108,9 +106,6 @@ func readDictionary(d *decoder, a *Args) (*dictionary, error) {
 		}
 		if (t == typeWord) != (i < dict.nwords) {
 			return nil, invalidf("entry %d (%q) of type %d out of place (nwords %d)", i, w, t, dict.nwords)
-		}
-		if _, dup := dict.ids[w]; !dup {
-			dict.ids[w] = i
 		}
 		dict.entries = append(dict.entries, w)
 		dict.counts = append(dict.counts, c)

@@ -71,10 +71,16 @@ func (m *Model) newMargin(label string) (*Margin, error) {
 		diff[j] = m.out.dotRow(e, a) - m.out.dotRow(e, 1-a)
 	}
 	v := make([]float32, m.in.rows)
+	flat := m.in.flat()
 	row := make([]float32, dim)
 	for r := range v {
-		clear(row)
-		m.in.addRow(row, r)
+		if flat != nil {
+			// The values addRow would add to a zero vector, as they are.
+			row = flat[r*dim:][:dim]
+		} else {
+			clear(row)
+			m.in.addRow(row, r)
+		}
 		var d float64
 		for j, x := range row {
 			d += float64(x) * float64(diff[j])

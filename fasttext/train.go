@@ -324,7 +324,6 @@ func (b *dictBuilder) build(cfg TrainConfig) (*Model, *corpus, error) {
 		final[i] = -1
 	}
 	dict := &dictionary{
-		ids:      make(map[string]int32, len(order)),
 		ntokens:  b.ntokens,
 		pruneLen: -1,
 		minn:     int32(cfg.Minn),
@@ -337,7 +336,6 @@ func (b *dictBuilder) build(cfg TrainConfig) (*Model, *corpus, error) {
 		dict.entries = append(dict.entries, w)
 		dict.counts = append(dict.counts, b.counts[p])
 		dict.types = append(dict.types, b.types[p])
-		dict.ids[w] = int32(i)
 		if b.types[p] == typeWord {
 			dict.nwords++
 		} else {

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -228,4 +229,25 @@ func BenchmarkSentences(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N*len(texts))/b.Elapsed().Seconds(), "docs/s")
+}
+
+// TestCategoryFlags: the flags set from the Unicode category tables are
+// those unicode.IsLetter, IsNumber, IsDigit and IsPunct give rune by rune.
+func TestCategoryFlags(t *testing.T) {
+	ready()
+	for r := rune(0); r < tableSize; r++ {
+		var want uint16
+		if unicode.IsLetter(r) || unicode.IsNumber(r) || r == '_' {
+			want |= fWord
+		}
+		if unicode.IsDigit(r) {
+			want |= fDigit
+		}
+		if unicode.IsPunct(r) {
+			want |= fPunctCat
+		}
+		if got := runeFlags[r] & (fWord | fDigit | fPunctCat); got != want {
+			t.Fatalf("%U: flags %b, want %b", r, got, want)
+		}
+	}
 }

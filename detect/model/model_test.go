@@ -2,6 +2,7 @@ package model
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"encoding/json"
 	"flag"
@@ -16,6 +17,7 @@ import (
 	"github.com/winnowhq/winnow/clean"
 	"github.com/winnowhq/winnow/detect"
 	"github.com/winnowhq/winnow/doc"
+	"github.com/winnowhq/winnow/fasttext"
 )
 
 func seeds(t testing.TB) map[string]string {
@@ -370,4 +372,21 @@ func pyFloat(x float64) string {
 		s += ".0"
 	}
 	return s
+}
+
+// BenchmarkLoadText loads slop_v2's text model from its embedded bytes and
+// folds it for P(machine), as the first detector of a process does: the
+// part of `winnow score`'s start-up (bench/startup.sh) that is ours.
+func BenchmarkLoadText(b *testing.B) {
+	b.SetBytes(int64(len(textV2)))
+	b.ReportAllocs()
+	for b.Loop() {
+		tm, err := fasttext.Load(bytes.NewReader(textV2))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := tm.Margin(detect.LabelMachine); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
