@@ -130,3 +130,34 @@ func BenchmarkSubwordsLID(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkClassifyLIDStream runs Classify with lid.176.ftz over the
+// first KB of each of webtext-dev's 4,215 documents (../shared), as the
+// contentfarm preset's lang_v1 reads them: 9 MB of text a pass, most of
+// its tokens and rows not in any CPU cache, unlike the small sample's.
+func BenchmarkClassifyLIDStream(b *testing.B) {
+	m, err := LoadFile(sharedPath(b, lidModel))
+	if err != nil {
+		b.Fatal(err)
+	}
+	type d struct{ Text string }
+	var texts []string
+	var size int64
+	for _, x := range readJSONL[d](b, sharedPath(b, "data/webtext/webtext-dev.jsonl.gz")) {
+		t := x.Text
+		if len(t) > 1024 {
+			t = t[:1024]
+		}
+		texts = append(texts, t)
+		size += int64(len(t))
+	}
+	ids := []int32{int32(m.LabelID("__label__en"))}
+	probs := make([]float32, 1)
+	b.SetBytes(size)
+	for b.Loop() {
+		for _, t := range texts {
+			m.Classify(t, ids, probs)
+		}
+	}
+	b.ReportMetric(float64(b.N)*float64(len(texts))/b.Elapsed().Seconds(), "preds/s")
+}
