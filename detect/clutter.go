@@ -1,7 +1,6 @@
 package detect
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -56,19 +55,19 @@ var (
 	// A comment header: "Mary Ellen says:", "Bob said...", "Jane wrote:",
 	// optionally with a date after it.
 	// The line holds nothing else: "Then she said: get out" is a story.
-	reCommentHeader = regexp.MustCompile(`^[\p{Lu}][\p{L}\p{N}.'’_\-]*( [\p{L}\p{N}.'’_\-]+){0,3}\s(says|said|wrote|commented|replied)\s*(:|\.\.\.|…)(\s*(on\s+|at\s+)?[\p{L}\p{N} ,:/.-]*\d[\p{L}\p{N} ,:/.-]*)?$`)
-	reCommentCount  = regexp.MustCompile(`(?i)^\d+\s+(comments?|responses?|replies|thoughts on\b.*)$`)
+	reCommentHeader = compileLazy(`^[\p{Lu}][\p{L}\p{N}.'’_\-]*( [\p{L}\p{N}.'’_\-]+){0,3}\s(says|said|wrote|commented|replied)\s*(:|\.\.\.|…)(\s*(on\s+|at\s+)?[\p{L}\p{N} ,:/.-]*\d[\p{L}\p{N} ,:/.-]*)?$`)
+	reCommentCount  = compileLazy(`(?i)^\d+\s+(comments?|responses?|replies|thoughts on\b.*)$`)
 	// Bylines, dates, tags and the like.
-	reByline = regexp.MustCompile(`(?i)^(by|written by|posted by|posted on|posted in|published|published on|updated|updated on|filed under|tags|tagged|categories|category|last updated|author|photo credit|source)\b[: ]`)
-	reDate   = regexp.MustCompile(`(?i)^((mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?((jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{4}|\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}|\d+\s+(minutes?|hours?|days?|weeks?|months?|years?)\s+ago)\b`)
+	reByline = compileLazy(`(?i)^(by|written by|posted by|posted on|posted in|published|published on|updated|updated on|filed under|tags|tagged|categories|category|last updated|author|photo credit|source)\b[: ]`)
+	reDate   = compileLazy(`(?i)^((mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?((jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{4}|\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}|\d+\s+(minutes?|hours?|days?|weeks?|months?|years?)\s+ago)\b`)
 	// A date anywhere: a short line holding one ("News 26/04/2025 10:17")
 	// is a dateline.
-	reDateIn = regexp.MustCompile(`(?i)\b((jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{4}|\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4})\b`)
+	reDateIn = compileLazy(`(?i)\b((jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{4}|\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4})\b`)
 	// A teaser: a line that ends in a "read more" link.
-	reTeaserEnd = regexp.MustCompile(`(?i)(\[…\]|\[\.\.\.\]|read more\s*[»›>]*|continue reading\s*[»›>]*)$`)
+	reTeaserEnd = compileLazy(`(?i)(\[…\]|\[\.\.\.\]|read more\s*[»›>]*|continue reading\s*[»›>]*)$`)
 	// A short line that says its picture was generated.
-	reAILine  = regexp.MustCompile(`(?i)^(\W*)(the )?(image|images|photo|photos|picture|pictures|illustration|illustrations|art|artwork|visual|visuals|generated|created|made)\b[^.!?]{0,40}\b(by|with|using|via|from|:)\s+[^.!?]{0,30}\b(ai|a\.i\.)\b`)
-	reAIWords = regexp.MustCompile(`(?i)\b(ai[- ]generated|generated (by|with|using) ai|ai[- ]created|created (by|with|using) ai|ai image|ai illustration|made with ai)\b`)
+	reAILine  = compileLazy(`(?i)^(\W*)(the )?(image|images|photo|photos|picture|pictures|illustration|illustrations|art|artwork|visual|visuals|generated|created|made)\b[^.!?]{0,40}\b(by|with|using|via|from|:)\s+[^.!?]{0,30}\b(ai|a\.i\.)\b`)
+	reAIWords = compileLazy(`(?i)\b(ai[- ]generated|generated (by|with|using) ai|ai[- ]created|created (by|with|using) ai|ai image|ai illustration|made with ai)\b`)
 )
 
 // bareSources are source names that stand alone on a line, or after a

@@ -3,7 +3,6 @@ package detect
 import (
 	_ "embed"
 	"math"
-	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -381,7 +380,7 @@ func indexPhrases(ps []string) map[string][][]string {
 // one of which every match contains: the expression runs only on the
 // lines that hold one, which are few.
 type pattern struct {
-	re       *regexp.Regexp
+	re       *lazyRegexp
 	triggers []string
 	// lineStart: the trigger must be the first word of its line.
 	lineStart bool
@@ -397,7 +396,7 @@ type pattern struct {
 }
 
 func pat(expr string, triggers ...string) pattern {
-	return pattern{re: regexp.MustCompile(expr), triggers: triggers}
+	return pattern{re: compileLazy(expr), triggers: triggers}
 }
 
 // trigger is one entry of a pattern set's index: pattern p fires when the
@@ -1073,14 +1072,14 @@ var acronymsV2 = set("UPDATE", "EDIT", "EDITED", "DEAR", "ABBY", "PSA", "FYI", "
 
 // reChatLabel matches a chat page's speaker label alone on a line
 // ("ChatGPT said:", "You said:"), as copying a conversation leaves them.
-var reChatLabel = regexp.MustCompile(`(?im)^[ \t]*(chatgpt|claude|gemini|copilot|grok|deepseek|meta ai|perplexity|you) said:[ \t]*$`)
+var reChatLabel = compileLazy(`(?im)^[ \t]*(chatgpt|claude|gemini|copilot|grok|deepseek|meta ai|perplexity|you) said:[ \t]*$`)
 
 var chatLabelTriggers = []string{"chatgpt", "claude", "gemini", "copilot", "grok", "deepseek", "meta", "perplexity", "you"}
 
 var assistantPatterns = newPatternSet(0,
-	pattern{re: regexp.MustCompile(`(?im)^\W*(sure|certainly|absolutely|of course|okay|ok|great|alright)\b[!,.]?\s*[—–-]?\s*((here'?s|here’s|here is|below is)\b|(i'?ve|i’ve|i have) (written|rewritten|created|crafted|drafted|expanded|shortened|revised|turned|made)\b)[^\n]{0,160}`),
+	pattern{re: compileLazy(`(?im)^\W*(sure|certainly|absolutely|of course|okay|ok|great|alright)\b[!,.]?\s*[—–-]?\s*((here'?s|here’s|here is|below is)\b|(i'?ve|i’ve|i have) (written|rewritten|created|crafted|drafted|expanded|shortened|revised|turned|made)\b)[^\n]{0,160}`),
 		triggers: []string{"sure", "certainly", "absolutely", "of course", "okay", "ok", "great", "alright"}, lineStart: true},
-	pattern{re: regexp.MustCompile(`(?im)^\W*here(’s|'s| is) (a|an|the|your|my)\b[^\n]{0,80}\b(version|retelling|rewrite|rewritten|story|draft|take|adaptation|continuation|expanded|revised)\b[^\n]{0,100}`),
+	pattern{re: compileLazy(`(?im)^\W*here(’s|'s| is) (a|an|the|your|my)\b[^\n]{0,80}\b(version|retelling|rewrite|rewritten|story|draft|take|adaptation|continuation|expanded|revised)\b[^\n]{0,100}`),
 		triggers: []string{"here's", "here is"}, lineStart: true},
 	pat(`(?i)\b(would you like me to (make|write|add|change|adjust|expand|shorten|continue|turn|give|rewrite|create|tweak|try)|do you want me to (make|write|add|change|adjust|expand|shorten|continue|rewrite)|let me know if you(’d|'d| would) like me to (make|write|add|change|adjust|expand|shorten|continue|rewrite)|if you(’d|'d| would) like,? i can (make|write|add|change|adjust|expand|shorten|continue|rewrite|also)|i can also (make it|write a|add a|adjust the|expand it|shorten it)|i hope you enjoy(ed)? (this|the) (story|tale|version))\b[^\n]{0,120}`,
 		"would you like me to", "do you want me to", "let me know if you", "if you'd like", "if you would like", "i can also", "i hope you enjoy", "i hope you enjoyed"),
@@ -1088,11 +1087,11 @@ var assistantPatterns = newPatternSet(0,
 	// A chat window copied whole: the speaker labels of ChatGPT's and its
 	// peers' pages, alone on a line.
 	pattern{re: reChatLabel, triggers: chatLabelTriggers, lineStart: true},
-	pattern{re: regexp.MustCompile(`\[(Insert|insert|Your|your|Name|NAME|Character|Title|TITLE)\b[^\]\n]{0,30}\]`), bracket: true},
+	pattern{re: compileLazy(`\[(Insert|insert|Your|your|Name|NAME|Character|Title|TITLE)\b[^\]\n]{0,30}\]`), bracket: true},
 	// A chat model's note of its own length ("Word count: ~850", "(Word
 	// count: 1,020)"), on a line of its own: inside a line it is the
 	// story's own ("Trial 1 (word count: 12)", in a human story).
-	pattern{re: regexp.MustCompile(`(?im)^\W*word count:?\s*~?\d+`), triggers: []string{"word count"}, lineStart: true},
+	pattern{re: compileLazy(`(?im)^\W*word count:?\s*~?\d+`), triggers: []string{"word count"}, lineStart: true},
 )
 
 var scaffoldPatterns = []pattern{
@@ -1100,11 +1099,11 @@ var scaffoldPatterns = []pattern{
 		"part", "act", "chapter", "scene", "episode"),
 	pat(`^\*\*[^*\n]{1,60}\*\*[:.]?$`, "**"),
 	pat(`^\*\*[\p{Lu}][\p{L} .'’-]{0,30}:?\*\*:?\s`, "**"),
-	{re: regexp.MustCompile(`(?i)^(\*\*)?(backstory|the backstory|the twist|the reveal|the setup|the set-up|the confrontation|the aftermath|the climax|epilogue|prologue|the ending|resolution|conclusion|moral of the story|the lesson|the hook|the beginning|the turning point)\s*(\*\*)?\s*[.:]`),
+	{re: compileLazy(`(?i)^(\*\*)?(backstory|the backstory|the twist|the reveal|the setup|the set-up|the confrontation|the aftermath|the climax|epilogue|prologue|the ending|resolution|conclusion|moral of the story|the lesson|the hook|the beginning|the turning point)\s*(\*\*)?\s*[.:]`),
 		triggers: []string{"backstory", "the ", "epilogue", "prologue", "resolution", "conclusion", "moral"}, label: true},
 	// "Title: …" above the story: among its first three lines only (a
 	// catalogue or a form has one per entry).
-	{re: regexp.MustCompile(`(?i)^(\*\*)?title\s*(\*\*)?\s*:`), triggers: []string{"title"}, label: true, topLines: 3},
+	{re: compileLazy(`(?i)^(\*\*)?title\s*(\*\*)?\s*:`), triggers: []string{"title"}, label: true, topLines: 3},
 	pat(`^#{1,4}\s+\S`, "#"),
 }
 

@@ -328,3 +328,24 @@ func TestRepairMojibake(t *testing.T) {
 		}
 	}
 }
+
+// TestLazyRegexps compiles every expression of the package that is
+// compiled on first use, so that a bad one fails here, not in a run.
+func TestLazyRegexps(t *testing.T) {
+	res := []*lazyRegexp{reCommentHeader, reCommentCount, reByline, reDate, reDateIn, reTeaserEnd, reAILine, reAIWords, reChatLabel}
+	for _, ps := range [][]pattern{assistantPatterns.patterns, engagementPatterns.patterns, scaffoldPatterns} {
+		for _, p := range ps {
+			res = append(res, p.re)
+		}
+	}
+	for _, r := range res {
+		func() {
+			defer func() {
+				if e := recover(); e != nil {
+					t.Errorf("%s: %v", r, e)
+				}
+			}()
+			r.get()
+		}()
+	}
+}
