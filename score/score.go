@@ -17,6 +17,7 @@ import (
 	"github.com/winnowhq/winnow/doc"
 	"github.com/winnowhq/winnow/filter"
 	"github.com/winnowhq/winnow/lang"
+	"github.com/winnowhq/winnow/text"
 )
 
 // Options configure a Scorer.
@@ -76,7 +77,12 @@ func New(o Options) (*Scorer, error) {
 		langErr error
 		wg      sync.WaitGroup
 	)
-	wg.Go(func() { lf, langErr = lang.New(lang.Config{Languages: o.Languages, Threshold: 0.65}) })
+	wg.Go(func() {
+		lf, langErr = lang.New(lang.Config{Languages: o.Languages, Threshold: 0.65})
+		// lid.176 loads faster than the text model: build the quality
+		// filters' tokenizer tables meanwhile, off the first document's path.
+		text.Prepare()
+	})
 	det, err := slopmodel.NewVersion(o.Detector, detect.Config{Threshold: o.Threshold, ExplainModel: true})
 	wg.Wait()
 	if langErr != nil {
