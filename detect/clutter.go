@@ -118,8 +118,8 @@ func classifyLines(text string, found []clean.Line) []pageLine {
 				kind = lineClutter // a lone "Mary says:" opening the text: no story yet for comments to follow
 			case kind == lineCommentsRe:
 				block, kind = lineCommentsRe, lineClutter
-			case block == lineHeadingRe && kind == lineStory && countWordsFast(t) < 25:
-				kind = lineClutter // a teaser under "Related posts"
+			case block == lineHeadingRe && kind == lineStory && (countWordsFast(t) < 25 || cutShort(t)):
+				kind = lineClutter // a teaser under "Related posts": a title, or an excerpt cut off
 			case block == lineHeadingRe && kind == lineStory:
 				block = lineStory
 			}
@@ -274,6 +274,12 @@ func endsSentence(t string) bool {
 	t = strings.TrimRight(t, `"'”’) `)
 	r, _ := utf8.DecodeLastRuneInString(t)
 	return r == '.' || r == '!' || r == '?' || r == '…'
+}
+
+// cutShort reports whether line t ends in an ellipsis, as the excerpt of
+// a related-post teaser does ("Posted on January 12, 2026, the…").
+func cutShort(t string) bool {
+	return strings.HasSuffix(t, "…") || strings.HasSuffix(t, "...") || strings.HasSuffix(t, "[…]") || strings.HasSuffix(t, "[...]")
 }
 
 func countWordsFast(s string) int {

@@ -84,6 +84,8 @@ func TestGateStock(t *testing.T) {
 func TestClutterMasked(t *testing.T) {
 	runSigCases(t, []sigCase{
 		{"related teasers", "I never saw it coming.\n\nRelated Posts\nMy Sister Stole My Fiancé…\nThe Day My Mother-in-Law Came Back…\n", SigEllipsis, 0, nil},
+		{"long teaser excerpt", "I never saw it coming.\n\nRelated Posts\nA Star's Daughter Marks Her Birthday\nThe actress sent social media into a frenzy after sharing a touching carousel of photos celebrating her daughter's eighteenth birthday with friends and family. Posted on January 12, the…\n", SigEllipsis, 0, nil},
+		{"long line ends the related block", "Related Posts\nMy Sister Stole My Fiancé\nI never saw it coming, and when it came it took everything I had built over twenty years of marriage and two children and a house by the lake... and then it was gone.\n", SigEllipsis, rate(1), []string{"..."}},
 		{"comment headers and comments", "I never saw it coming.\n\n3 Comments\nMary Ellen says:\nSo sad... I cried...\nBob said...\nfake\n", SigEllipsis, 0, nil},
 		{"comment header alone", "I never saw it coming.\n\nDebbie said...\nWhat a story… wow…\n", SigEllipsis, 0, nil},
 		{"no comments before the story", "Debbie said...\nI never saw it coming… and then… it came.\n", SigEllipsis, rate(2), nil},
