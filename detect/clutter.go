@@ -102,7 +102,7 @@ func classifyLines(text string, found []clean.Line) []pageLine {
 			switch l := found[fi]; {
 			case l.Kind == clean.KindRepeated:
 				kind = lineRepeated
-			case clean.IsAISource(l.Source):
+			case clean.IsAISource(l.Source) && !photographed(l.Source, t):
 				kind = lineAICredit
 			default:
 				kind = lineStock
@@ -274,6 +274,20 @@ func endsSentence(t string) bool {
 	t = strings.TrimRight(t, `"'”’) `)
 	r, _ := utf8.DecodeLastRuneInString(t)
 	return r == '.' || r == '!' || r == '?' || r == '…'
+}
+
+// photographed reports whether a disclaimer line (source "illustrative"
+// or "representative") also credits a photographer or a stock or news
+// source ("Photo by Oth - For illustration only", "Getty Images, for
+// representation only"): a real photograph used to illustrate, which is a
+// stock credit, not a made-up picture.
+func photographed(source, line string) bool {
+	if source != "illustrative" && source != "representative" {
+		return false
+	}
+	l := strings.ToLower(line)
+	return hasAny(l, "photo by ", "photograph by ", "photographed by ", "photo credit", "getty", "shutterstock", "istock",
+		"pexels", "unsplash", "pixabay", "freepik", "adobe stock", "alamy", "reuters", "ap photo", "afp", "dreamstime", "depositphotos")
 }
 
 // cutShort reports whether line t ends in an ellipsis, as the excerpt of

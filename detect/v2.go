@@ -251,7 +251,7 @@ func sectionHeadings(story string, s *Signal, span func(a, b int) Span) {
 			continue
 		}
 		ws := scanWords(t, nil)
-		if len(ws) < 2 || len(ws) > 9 {
+		if len(ws) < 2 || len(ws) > 9 || qaLabel(t, ws) {
 			continue
 		}
 		capital := 0
@@ -274,6 +274,18 @@ func sectionHeadings(story string, s *Signal, span func(a, b int) Span) {
 		s.Value++
 		s.Spans = append(s.Spans, span(l.a, l.b))
 	}
+}
+
+// qaLabels end the headings of an advice column or a forum thread
+// ("Reader's Question", "Psychologist's Reply", "Original Post"), which
+// a first-person letter has too: not a story's sections.
+var qaLabels = set("question", "questions", "answer", "answers", "reply", "replies", "response", "responses",
+	"advice", "letter", "post", "update", "edit", "verdict", "comments", "q", "a")
+
+// qaLabel reports whether heading t (its words ws) ends in a qaLabels word.
+func qaLabel(t string, ws []word) bool {
+	last := ws[len(ws)-1]
+	return qaLabels[strings.ToLower(t[last.start:last.end])]
 }
 
 // shortParagraphs returns the share of the story's paragraphs (lines
