@@ -118,7 +118,7 @@ func classifyLines(text string, found []clean.Line) []pageLine {
 				kind = lineClutter // a lone "Mary says:" opening the text: no story yet for comments to follow
 			case kind == lineCommentsRe:
 				block, kind = lineCommentsRe, lineClutter
-			case block == lineHeadingRe && kind == lineStory && (countWordsFast(t) < 25 || cutShort(t)):
+			case block == lineHeadingRe && kind == lineStory && (countWordsUpTo(t, 25) < 25 || cutShort(t)):
 				kind = lineClutter // a teaser under "Related posts": a title, or an excerpt cut off
 			case block == lineHeadingRe && kind == lineStory:
 				block = lineStory
@@ -296,18 +296,39 @@ func cutShort(t string) bool {
 	return strings.HasSuffix(t, "…") || strings.HasSuffix(t, "...") || strings.HasSuffix(t, "[…]") || strings.HasSuffix(t, "[...]")
 }
 
-func countWordsFast(s string) int {
+// countWordsFast counts the runs of non-space characters of s (spaces as
+// unicode.IsSpace says).
+func countWordsFast(s string) int { return countWordsUpTo(s, len(s)) }
+
+// countWordsUpTo is countWordsFast(s), or limit+1 once s has more than
+// limit words: a line's length in words, read no further than a rule needs.
+func countWordsUpTo(s string, limit int) int {
 	n, in := 0, false
-	for _, r := range s {
-		if unicode.IsSpace(r) {
+	for i := 0; i < len(s); {
+		var space bool
+		if c := s[i]; c < utf8.RuneSelf {
+			space = asciiSpace[c]
+			i++
+		} else {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			space = unicode.IsSpace(r)
+			i += size
+		}
+		if space {
 			in = false
 		} else if !in {
+			if n == limit {
+				return limit + 1
+			}
 			n++
 			in = true
 		}
 	}
 	return n
 }
+
+// asciiSpace is unicode.IsSpace over ASCII.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
 // maskLines returns text with every non-story line's bytes replaced by
 // spaces (line breaks kept), so that byte offsets into it are offsets into

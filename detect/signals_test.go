@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -86,5 +87,30 @@ func TestHead(t *testing.T) {
 		if len(got) != c.want || !strings.HasPrefix(c.text, got) || !utf8.ValidString(got) {
 			t.Errorf("head(%.20q…, %d): %d bytes, want %d", c.text, c.n, len(got), c.want)
 		}
+	}
+}
+
+// TestCountWordsFast: the ASCII fast path counts as unicode.IsSpace does,
+// and countWordsUpTo stops one past its bound.
+func TestCountWordsFast(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		want int
+	}{
+		{"", 0}, {"   ", 0}, {"one", 1}, {" one  two\tthree\nfour\r\n", 4},
+		{"a\u00a0b\u2003c", 3}, {"a\u0085b", 2}, {"\xffbad\xfe utf8", 2}, {"日本語 テキスト", 2},
+	} {
+		if got := countWordsFast(c.s); got != c.want {
+			t.Errorf("countWordsFast(%q) = %d, want %d", c.s, got, c.want)
+		}
+		if got := len(strings.FieldsFunc(c.s, unicode.IsSpace)); got != c.want {
+			t.Errorf("test case %q: FieldsFunc says %d", c.s, got)
+		}
+	}
+	if got := countWordsUpTo("a b c d e f g h", 6); got != 7 {
+		t.Errorf("countWordsUpTo(8 words, 6) = %d, want 7", got)
+	}
+	if got := countWordsUpTo("a b c", 6); got != 3 {
+		t.Errorf("countWordsUpTo(3 words, 6) = %d, want 3", got)
 	}
 }

@@ -2,6 +2,7 @@ package detect
 
 import (
 	"math"
+	"math/bits"
 	"strings"
 	"testing"
 )
@@ -354,5 +355,23 @@ func TestLazyRegexps(t *testing.T) {
 			}()
 			r.get()
 		}()
+	}
+}
+
+// TestLookupLexicon: the bit filter in front of the lexicon map never
+// hides a word that is in it.
+func TestLookupLexicon(t *testing.T) {
+	for w, e := range lexicon {
+		if lookupLexicon(w) != e {
+			t.Fatalf("lookupLexicon(%q) misses a lexicon word", w)
+		}
+	}
+	set := 0
+	for _, x := range lexiconBits {
+		set += bits.OnesCount64(x)
+	}
+	t.Logf("%d words, %d of %d bits set", len(lexicon), set, len(lexiconBits)*64)
+	if lookupLexicon("") != nil || lookupLexicon("zzzqqq") != nil {
+		t.Error("found a word not in the lexicon")
 	}
 }
