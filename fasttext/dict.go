@@ -167,7 +167,7 @@ func (dict *dictionary) initSubwords(rows int64) error {
 	return nil
 }
 
-// find returns the id of entry w, whose hashString is h, like ids[w] but
+// find returns the id of entry w, whose hashString is h, as a map would but
 // through an open-addressing table keyed by the hash (as fastText's
 // word2int_), which needs no second hashing of w.
 func (dict *dictionary) find(w string, h uint32) (int32, bool) {
@@ -190,7 +190,7 @@ func (dict *dictionary) find(w string, h uint32) (int32, bool) {
 }
 
 // buildTable fills the table find uses; a duplicated entry maps to its
-// first id, as in ids.
+// first id, as fastText's find does.
 func (dict *dictionary) buildTable() {
 	n := 8
 	for n < 2*len(dict.entries) {

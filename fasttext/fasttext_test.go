@@ -284,3 +284,29 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+// TestFindTable: the find table tells apart words that share their first
+// seven bytes or differ only in length, finds a duplicated entry's first
+// id, and misses words it does not hold.
+func TestFindTable(t *testing.T) {
+	words := []string{"", "a", "ab", "abcdefg", "abcdefgh", "abcdefgi", "abcdefghij", "abcdef\x00", "é", "naïveté",
+		"naïvetés", "</s>", "ab", strings.Repeat("x", 300), strings.Repeat("x", 301)}
+	d := &dictionary{entries: words}
+	d.buildTable()
+	first := map[string]int32{}
+	for i, w := range words {
+		if _, ok := first[w]; !ok {
+			first[w] = int32(i)
+		}
+	}
+	for w, want := range first {
+		if id, ok := d.find(w, hashString(w)); !ok || id != want {
+			t.Errorf("find(%q) = %d, %v; want %d", w, id, ok, want)
+		}
+	}
+	for _, w := range []string{"abc", "abcdefgj", "abcdefghi", "abcdef", "x", strings.Repeat("x", 299), "naïvet"} {
+		if id, ok := d.find(w, hashString(w)); ok {
+			t.Errorf("find(%q) = %d, want a miss", w, id)
+		}
+	}
+}
