@@ -177,7 +177,7 @@ func classifyLine(t string) lineKind {
 			return lineAICredit
 		}
 		if words <= 10 && hasPrefixAny(l, bylineWords) && reByline.MatchString(t) ||
-			strings.ContainsAny(t, "0123456789") && (reDate.MatchString(t) || words <= 6 && reDateIn.MatchString(t)) {
+			dateLine(t, lt, words) {
 			return lineClutter
 		}
 	}
@@ -200,6 +200,45 @@ func classifyLine(t string) lineKind {
 		return lineAICredit
 	}
 	return lineStory
+}
+
+// dateLine reports whether line t (lt in lower case, words long) is a
+// dateline: reDate from its start, or reDateIn anywhere in a line of six
+// words or fewer. Each expression runs only on lines that could match it
+// (a digit; for reDate a first character that starts a weekday, a month or
+// a number; for reDateIn a month or a date separator), which saves most of
+// their cost on web text's many lines with numbers.
+func dateLine(t, lt string, words int) bool {
+	if !strings.ContainsAny(t, "0123456789") {
+		return false
+	}
+	if (t[0] >= utf8.RuneSelf || dateStart[t[0]]) && reDate.MatchString(t) {
+		return true
+	}
+	return words <= 6 && (strings.ContainsAny(t, "/.-") || hasAny(lt, months...) || !isASCII(t)) && reDateIn.MatchString(t)
+}
+
+// dateStart holds the bytes reDate's match can start with, either case.
+var dateStart = func() (b [256]bool) {
+	for _, c := range []byte("0123456789mtwfsjaond") {
+		b[c] = true
+		if c >= 'a' {
+			b[c-'a'+'A'] = true
+		}
+	}
+	return b
+}()
+
+// months are the month names' stems reDateIn looks for.
+var months = []string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // aiMetaKeys are the keys of an image generator's settings line

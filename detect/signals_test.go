@@ -1,6 +1,9 @@
 package detect
 
 import (
+	"bufio"
+	"compress/gzip"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -112,5 +115,50 @@ func TestCountWordsFast(t *testing.T) {
 	}
 	if got := countWordsUpTo("a b c", 6); got != 3 {
 		t.Errorf("countWordsUpTo(3 words, 6) = %d, want 3", got)
+	}
+}
+
+// TestDateLine: dateLine's prefilters never change what the two
+// expressions alone say, over every line of the sample corpus and some
+// made for it.
+func TestDateLine(t *testing.T) {
+	lines := []string{"March 3, 2021", "mon, 3 jan 2021", "Posted 3 days ago", "12/03/2021", "News 26/04/2025 10:17",
+		"ſunday, Jan 3, 2021", "3 Sept 2020", "Tuesday March 3 2020 at 5pm", "I was 12.", "Chapter 3", "20 hours ago"}
+	f, err := os.Open("../testdata/sample/webtext-sample.jsonl.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(zr)
+	sc.Buffer(nil, 1<<24)
+	for sc.Scan() {
+		var d struct{ Text string }
+		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range strings.Split(d.Text, "\n") {
+			if l = strings.TrimSpace(l); l != "" {
+				lines = append(lines, l)
+			}
+		}
+	}
+	n := 0
+	for _, l := range lines {
+		words := countWordsFast(l)
+		want := strings.ContainsAny(l, "0123456789") && (reDate.MatchString(l) || words <= 6 && reDateIn.MatchString(l))
+		if got := dateLine(l, strings.ToLower(l), words); got != want {
+			t.Errorf("dateLine(%q) = %v, the expressions say %v", l, got, want)
+		}
+		if want {
+			n++
+		}
+	}
+	t.Logf("%d lines, %d datelines", len(lines), n)
+	if n < 10 {
+		t.Errorf("only %d datelines: the test reads too little", n)
 	}
 }
