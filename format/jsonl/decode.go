@@ -205,34 +205,16 @@ func (p *parser) str() (string, bool) {
 	p.i++
 	start := p.i
 	// Fast path: no escapes, valid UTF-8.
-	ascii := true
-	for j := p.i; j < len(p.b); j++ {
-		c := p.b[j]
-		if c == '"' {
-			seg := p.b[start:j]
-			if ascii || utf8.Valid(seg) {
-				p.i = j + 1
-				return string(seg), true
-			}
-			break
-		}
-		if c == '\\' || c < 0x20 {
-			break
-		}
-		if c >= 0x80 {
-			ascii = false
+	if j := plainRun(p.b, p.i); j < len(p.b) && p.b[j] == '"' {
+		if seg := p.b[start:j]; utf8.Valid(seg) {
+			p.i = j + 1
+			return string(seg), true
 		}
 	}
 	// Slow path: copy runs of plain bytes in bulk, decode escapes between.
 	buf := p.scratch[:0]
 	for p.i < len(p.b) {
-		j := p.i
-		for j < len(p.b) {
-			if c := p.b[j]; c == '"' || c == '\\' || c < 0x20 {
-				break
-			}
-			j++
-		}
+		j := plainRun(p.b, p.i)
 		// A run never splits a UTF-8 sequence: '"', '\\' and control
 		// bytes are never continuation bytes.
 		if run := p.b[p.i:j]; utf8.Valid(run) {

@@ -95,42 +95,30 @@ const hexDigits = "0123456789abcdef"
 // UTF-8, not escaped (as datatrove writes it); invalid UTF-8 becomes U+FFFD.
 func AppendString(buf []byte, s string) []byte {
 	buf = append(buf, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			buf = append(buf, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				buf = append(buf, '\\', c)
-			case '\n':
-				buf = append(buf, '\\', 'n')
-			case '\r':
-				buf = append(buf, '\\', 'r')
-			case '\t':
-				buf = append(buf, '\\', 't')
-			default:
-				buf = append(buf, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
+	for i := 0; ; {
+		j := plainRunString(s, i)
+		if run := s[i:j]; utf8.ValidString(run) {
+			buf = append(buf, run...)
+		} else {
+			buf = appendValid(buf, []byte(run)) // rare: copying it costs nothing that matters
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			buf = append(buf, s[start:i]...)
-			buf = append(buf, "\uFFFD"...)
-			i++
-			start = i
-			continue
+		if j == len(s) {
+			break
 		}
-		i += size
+		switch c := s[j]; c {
+		case '"', '\\':
+			buf = append(buf, '\\', c)
+		case '\n':
+			buf = append(buf, '\\', 'n')
+		case '\r':
+			buf = append(buf, '\\', 'r')
+		case '\t':
+			buf = append(buf, '\\', 't')
+		default:
+			buf = append(buf, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+		}
+		i = j + 1
 	}
-	buf = append(buf, s[start:]...)
 	return append(buf, '"')
 }
 
