@@ -1,6 +1,8 @@
 package fasttext
 
 import (
+	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -80,5 +82,41 @@ func TestClassifyAllocs(t *testing.T) {
 	m.Classify(text, ids, probs)
 	if n := testing.AllocsPerRun(100, func() { m.Classify(text, ids, probs) }); n > 0 {
 		t.Errorf("Classify allocates %v times", n)
+	}
+}
+
+// TestAddRows16: the 16-wide row adder gives the plain loop's sums bit for
+// bit (the same float32 adds in the same order), on lid.176's rows.
+func TestAddRows16(t *testing.T) {
+	m, err := LoadFile(sharedPath(t, lidModel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	flat := m.in.flat()
+	if flat == nil || m.in.cols != 16 {
+		t.Skip("lid.176 is not a flat 16-wide matrix here")
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 1000 {
+		rows := make([]int32, r.IntN(40))
+		for i := range rows {
+			rows[i] = int32(r.IntN(int(m.in.rows)))
+		}
+		got, want := make([]float32, 16), make([]float32, 16)
+		for i := range got {
+			got[i] = float32(r.NormFloat64())
+			want[i] = got[i]
+		}
+		addRows16(got, flat, rows)
+		for _, row := range rows {
+			for j := range want {
+				want[j] += flat[int(row)*16+j]
+			}
+		}
+		for j := range got {
+			if math.Float32bits(got[j]) != math.Float32bits(want[j]) {
+				t.Fatalf("rows %v: component %d is %v, want %v", rows, j, got[j], want[j])
+			}
+		}
 	}
 }

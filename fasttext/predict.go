@@ -112,7 +112,9 @@ func (m *Model) computeHidden(s *scratch, text string) bool {
 		var hv uint32
 		tok, hv, i = nextToken(text, i)
 		rows, isWord := m.lookupWord(c, tok, hv)
-		if flat != nil {
+		if flat != nil && dim == 16 {
+			addRows16(h, flat, rows)
+		} else if flat != nil {
 			// addRow inlined: the same float32 adds, in the same order.
 			for _, r := range rows {
 				row := flat[int(r)*dim:][:dim]
@@ -149,6 +151,35 @@ func (m *Model) computeHidden(s *scratch, text string) bool {
 		h[j] *= scale
 	}
 	return true
+}
+
+// addRows16 adds the rows of a 16-wide flat matrix to h, as addRow does
+// one at a time (the same float32 adds in the same order), keeping the
+// sums in registers across a token's rows instead of storing them after
+// each: lid.176 (dim 16) adds 10 to 20 rows per token.
+func addRows16(h, flat []float32, rows []int32) {
+	h = h[:16]
+	h0, h1, h2, h3, h4, h5, h6, h7, h8, h9, h10, h11, h12, h13, h14, h15 := h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10], h[11], h[12], h[13], h[14], h[15]
+	for _, r := range rows {
+		x := flat[int(r)*16:][:16]
+		h0 += x[0]
+		h1 += x[1]
+		h2 += x[2]
+		h3 += x[3]
+		h4 += x[4]
+		h5 += x[5]
+		h6 += x[6]
+		h7 += x[7]
+		h8 += x[8]
+		h9 += x[9]
+		h10 += x[10]
+		h11 += x[11]
+		h12 += x[12]
+		h13 += x[13]
+		h14 += x[14]
+		h15 += x[15]
+	}
+	h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10], h[11], h[12], h[13], h[14], h[15] = h0, h1, h2, h3, h4, h5, h6, h7, h8, h9, h10, h11, h12, h13, h14, h15
 }
 
 // appendNgramRows appends the rows of the word n-grams (2 to wn words) of
