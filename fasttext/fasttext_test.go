@@ -310,3 +310,30 @@ func TestFindTable(t *testing.T) {
 		}
 	}
 }
+
+// TestPruneIndex: the index finds every kept bucket's row and no other
+// bucket, over every bucket of two made-up models (a bucket given twice
+// keeps its last row).
+func TestPruneIndex(t *testing.T) {
+	check := func(name string, pairs []prunePair, bucket int32) {
+		want := map[int32]int32{}
+		for _, p := range pairs {
+			want[p.k] = p.v
+		}
+		p := newPruneIndex(pairs, bucket)
+		for k := int32(0); k < bucket; k++ {
+			v, ok := p.get(k)
+			w, wok := want[k]
+			if ok != wok || v != w {
+				t.Fatalf("%s: get(%d) = %d, %v; want %d, %v", name, k, v, ok, w, wok)
+			}
+		}
+		t.Logf("%s: %d buckets, %d kept", name, bucket, len(want))
+	}
+	check("small", []prunePair{{3, 0}, {700, 1}, {3, 2}, {1023, 3}}, 1024)
+	var large []prunePair
+	for i := range int32(20000) {
+		large = append(large, prunePair{k: (i * 104729) % (1 << 21), v: i})
+	}
+	check("large", large, 1<<21)
+}
