@@ -29,16 +29,16 @@ for arg in "$@"; do
   shopt -s nullglob
   files=("$dir"/*.txt)
   [ ${#files[@]} -gt 0 ] || { echo "pages.sh: no .txt files in $dir" >&2; exit 2; }
-  for f in "${files[@]}"; do
-    "$tmp/winnow" score "${flags[@]}" --format json "$f" | python3 -c '
+  # One process per directory: the models load once.
+  "$tmp/winnow" score "${flags[@]}" --format json "${files[@]}" | python3 -c '
 import json, sys
-label, path = sys.argv[1], sys.argv[2]
-d = json.load(sys.stdin)
-s = d["slop"]
-reasons = ",".join(r["signal"] for r in s["reasons"][:3])
-print(label, path, int(d["flagged"]), s["score"], s["p_machine"], reasons, sep="\t")
-' "$label" "$f"
-  done
+label, d = sys.argv[1], sys.argv[2]
+for line in sys.stdin:
+    r = json.loads(line)
+    s = r["slop"]
+    reasons = ",".join(x["signal"] for x in s["reasons"][:3])
+    print(label, d + "/" + r["id"], int(r["flagged"]), s["score"], s["p_machine"], reasons, sep="\t")
+' "$label" "$dir"
 done > "$tmp/scores.tsv"
 
 python3 - "$tmp/scores.tsv" <<'PY'

@@ -455,6 +455,31 @@ func TestScore(t *testing.T) {
 		t.Errorf("JSONL score: exit %d, %d lines", r.code, n)
 	}
 
+	// Several inputs in turn, the models loaded once: the seed, the JSONL,
+	// and a human post, each document under its own id, in order.
+	post := filepath.Join(t.TempDir(), "post.txt")
+	os.WriteFile(post, []byte("My sister and I split the cost of Mom's birthday dinner, and she wants me to pay the tip too. Am I wrong to say no?"), 0o644)
+	r = winnow(t, nil, "score", seed, in, post)
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	if r.code != 0 || len(lines) != 5 {
+		t.Fatalf("score of three inputs: exit %d, %d lines: %s", r.code, len(lines), r.stderr)
+	}
+	var ids []string
+	for _, l := range lines {
+		var x struct {
+			ID      string
+			Flagged bool
+		}
+		json.Unmarshal([]byte(l), &x)
+		ids = append(ids, x.ID)
+	}
+	if ids[0] != filepath.Base(seed) || ids[4] != "post.txt" {
+		t.Errorf("ids in order %q", ids)
+	}
+	if r := winnow(t, nil, "score", seed, filepath.Join(t.TempDir(), "missing.txt")); r.code != 1 || !strings.Contains(r.stderr, "missing.txt") {
+		t.Errorf("a missing second input: exit %d, %s", r.code, r.stderr)
+	}
+
 	// Text format from stdin, without colour when NO_COLOR is set.
 	story, _ := os.ReadFile(seed)
 	cmd := exec.Command(winnowBin, "score", "--format", "text", "-")

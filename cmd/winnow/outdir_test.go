@@ -118,7 +118,7 @@ func TestSignalExitCodes(t *testing.T) {
 
 func TestUsageExitCodes(t *testing.T) {
 	for _, args := range [][]string{
-		{"bogus"}, {"dedup", "bogus"}, {"score", "a", "b"},
+		{"bogus"}, {"dedup", "bogus"}, {"score", "-", "-"},
 		{"run", "--out", "o", "--lang-threshold", "2", sample},
 		{"run", "--out", "o", "--slop-threshold", "5", sample},
 		{"run", "--out", "o", "--languages", "xx", sample},

@@ -34,16 +34,17 @@ type scoreOpts struct {
 func newScoreCmd() *cobra.Command {
 	var o scoreOpts
 	c := &cobra.Command{
-		Use:   "score [FILE|-]",
+		Use:   "score [FILE|-]...",
 		Short: "Score documents and say why: language, quality verdicts, slop score with reasons",
-		Long: `Score reads one file (or stdin) and prints, for each document, its language,
+		Long: `Score reads files (or stdin) and prints, for each document, its language,
 each quality filter's verdict and reason, and the content-farm score of the
 detector (slop_v2; --detector slop_v1 for the first one) with the reasons
 behind it and the spans of text where each fires.
 
 Input: JSONL (datatrove schema: id, text, metadata; .gz/.zst too), one
 document per line; anything else (a .txt, a pasted story) is scored as one
-document whose id is the file name.
+document whose id is the file name. Several files are read in turn, with
+the models loaded once; "-" (or no file) is stdin.
 
 --format json (default) prints one JSON object per document;
 --format text prints a readable verdict: each reason in words (the text
@@ -58,14 +59,13 @@ model's P(machine) (learned_model's value is its logit).`,
 		Example: `  winnow score story.txt
   winnow score --format text story.txt
   winnow score feed.jsonl.gz > scores.jsonl
+  winnow score --format text pages/*.txt
   pbpaste | winnow score --format text -`,
-		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			in := "-"
-			if len(args) == 1 {
-				in = args[0]
+			if len(args) == 0 {
+				args = []string{"-"}
 			}
-			return runScore(cmd.Context(), o, in, os.Stdin, os.Stdout)
+			return runScore(cmd.Context(), o, args, os.Stdin, os.Stdout)
 		},
 	}
 	f := c.Flags()
@@ -94,17 +94,56 @@ func newScorer(o scoreOpts) (*score.Scorer, error) {
 	return s, nil
 }
 
-func runScore(ctx context.Context, o scoreOpts, in string, stdin io.Reader, stdout io.Writer) error {
+func runScore(ctx context.Context, o scoreOpts, ins []string, stdin io.Reader, stdout io.Writer) error {
 	if o.format != "json" && o.format != "text" {
 		return usagef("--format must be json or text, not %q", o.format)
 	}
 	if o.color != "auto" && o.color != "always" && o.color != "never" {
 		return usagef("--color must be auto, always or never")
 	}
+	if n := countOf(ins, "-"); n > 1 {
+		return usagef("stdin (-) is named %d times: it can be read only once", n)
+	}
 	s, err := newScorer(o)
 	if err != nil {
 		return err
 	}
+	w := bufio.NewWriter(stdout)
+	defer w.Flush()
+	color := o.color == "always" || o.color == "auto" && os.Getenv("NO_COLOR") == "" && isTerminal(stdout)
+	emit := func(sc score.Result) error {
+		if o.format == "text" {
+			writeText(w, sc, color)
+			return nil
+		}
+		b, err := json.Marshal(sc)
+		if err != nil {
+			return err
+		}
+		w.Write(b)
+		return w.WriteByte('\n')
+	}
+	for _, in := range ins {
+		if err := scoreInput(ctx, s, in, stdin, emit); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func countOf(ss []string, s string) int {
+	n := 0
+	for _, x := range ss {
+		if x == s {
+			n++
+		}
+	}
+	return n
+}
+
+// scoreInput scores the documents of one input ("-": stdin) and hands
+// each result to emit.
+func scoreInput(ctx context.Context, s *score.Scorer, in string, stdin io.Reader, emit func(score.Result) error) error {
 	var src io.Reader = stdin
 	name := "stdin"
 	if in != "-" {
@@ -128,21 +167,6 @@ func runScore(ctx context.Context, o scoreOpts, in string, stdin io.Reader, stdo
 	}
 	if kind := format.Binary(head); kind != "" {
 		return fmt.Errorf("score %s: it is %s, not text or JSON lines", in, kind)
-	}
-	w := bufio.NewWriter(stdout)
-	defer w.Flush()
-	color := o.color == "always" || o.color == "auto" && os.Getenv("NO_COLOR") == "" && isTerminal(stdout)
-	emit := func(sc score.Result) error {
-		if o.format == "text" {
-			writeText(w, sc, color)
-			return nil
-		}
-		b, err := json.Marshal(sc)
-		if err != nil {
-			return err
-		}
-		w.Write(b)
-		return w.WriteByte('\n')
 	}
 	if !looksLikeJSONL(head) {
 		data, err := io.ReadAll(br)
