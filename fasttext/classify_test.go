@@ -120,3 +120,23 @@ func TestAddRows16(t *testing.T) {
 		}
 	}
 }
+
+// TestDecode2: the two-value decoder writes what the general one does,
+// bit for bit, on lid.176.
+func TestDecode2(t *testing.T) {
+	m, err := LoadFile(sharedPath(t, lidModel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := m.in
+	if !in.quant || in.pq.dsub != 2 || in.pq.lastdsub != 2 || in.decoded == nil {
+		t.Fatal("lid.176 is not decoded with two-value sub-vectors here")
+	}
+	want := make([]float32, len(in.decoded))
+	in.decodeInto(want)
+	for i := range want {
+		if math.Float32bits(in.decoded[i]) != math.Float32bits(want[i]) {
+			t.Fatalf("value %d: %v, the general decoder %v", i, in.decoded[i], want[i])
+		}
+	}
+}

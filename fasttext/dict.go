@@ -1,6 +1,7 @@
 package fasttext
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math/bits"
 	"strings"
@@ -112,17 +113,21 @@ func readDictionary(d *decoder, a *Args) (*dictionary, error) {
 		dict.types = append(dict.types, t)
 	}
 	if dict.pruneLen > 0 {
+		// Pairs of int32 (bucket, row offset), read 8,192 at a time rather
+		// than one field at a time (lid.176 has 42,765).
 		dict.prune = make([]prunePair, 0, min(dict.pruneLen, 1<<16))
-		for i := int64(0); i < dict.pruneLen; i++ {
-			k, err := d.i32()
+		for left := dict.pruneLen; left > 0; {
+			n := min(left, 8192)
+			b, err := d.bytes(8 * n)
 			if err != nil {
 				return nil, err
 			}
-			v, err := d.i32()
-			if err != nil {
-				return nil, err
+			for j := 0; j < len(b); j += 8 {
+				k := int32(binary.LittleEndian.Uint32(b[j:]))
+				v := int32(binary.LittleEndian.Uint32(b[j+4:]))
+				dict.prune = append(dict.prune, prunePair{k, v})
 			}
-			dict.prune = append(dict.prune, prunePair{k, v})
+			left -= n
 		}
 	}
 	return dict, nil
