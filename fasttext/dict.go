@@ -89,16 +89,13 @@ func readDictionary(d *decoder, a *Args) (*dictionary, error) {
 	dict.entries = make([]string, 0, hint)
 	dict.counts = make([]int64, 0, hint)
 	dict.types = make([]byte, 0, hint)
+	var arena stringArena
 	for i := int32(0); i < size; i++ {
-		w, err := d.cstring()
+		w, err := d.cstringIn(&arena)
 		if err != nil {
 			return nil, err
 		}
-		c, err := d.i64()
-		if err != nil {
-			return nil, err
-		}
-		t, err := d.u8()
+		c, t, err := d.i64u8()
 		if err != nil {
 			return nil, err
 		}

@@ -107,10 +107,53 @@ func (d *decoder) boolean() (bool, error) {
 	return b != 0, err
 }
 
+// i64u8 reads an int64 and a byte (a dictionary entry's count and type)
+// from the buffer in one step when it holds them.
+func (d *decoder) i64u8() (int64, byte, error) {
+	if b, err := d.r.Peek(9); err == nil {
+		c, t := int64(binary.LittleEndian.Uint64(b)), b[8]
+		d.r.Discard(9)
+		if d.left >= 0 {
+			d.left -= 9
+		}
+		return c, t, nil
+	}
+	c, err := d.i64()
+	if err != nil {
+		return 0, 0, err
+	}
+	t, err := d.u8()
+	return c, t, err
+}
+
+// stringArena holds strings in shared blocks, one allocation per 64 KiB
+// instead of one per string (a dictionary has tens of thousands). A block
+// is never written again once a string points into it.
+type stringArena struct{ block []byte }
+
+func (a *stringArena) add(b []byte) string {
+	if len(b) > 1<<10 {
+		return string(b)
+	}
+	if len(a.block)+len(b) > cap(a.block) {
+		a.block = make([]byte, 0, 64<<10)
+	}
+	start := len(a.block)
+	a.block = append(a.block, b...)
+	s := a.block[start:]
+	return unsafe.String(unsafe.SliceData(s), len(s))
+}
+
 // cstring reads bytes up to and excluding a NUL.
-func (d *decoder) cstring() (string, error) {
+func (d *decoder) cstring() (string, error) { return d.cstringIn(nil) }
+
+// cstringIn is cstring with a short string kept in a (when not nil).
+func (d *decoder) cstringIn(a *stringArena) (string, error) {
 	line, err := d.r.ReadSlice(0)
 	if err == nil {
+		if a != nil {
+			return a.add(line[:len(line)-1]), nil
+		}
 		return string(line[:len(line)-1]), nil
 	}
 	if err != bufio.ErrBufferFull {
