@@ -3,12 +3,15 @@ package fasttext
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -377,5 +380,74 @@ func updateTiny(t *testing.T) {
 		if err := os.WriteFile(c.model+".oracle.txt", out, 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestLoadBytes: a model loaded in place from memory predicts, explains
+// and saves exactly as the same model loaded from a file, for a dense and
+// for a quantized model; a truncated copy fails as Load fails.
+func TestLoadBytes(t *testing.T) {
+	models := append(tinyModels[:2:2], struct {
+		model string
+		lines func() []string
+	}{"../detect/model/slop_text_v2.bin", func() []string { return tinyLines()[:40] }}) // two labels: Margin too
+	for _, c := range models {
+		t.Run(filepath.Base(c.model), func(t *testing.T) {
+			data, err := os.ReadFile(c.model)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := LoadFile(c.model)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := LoadBytes(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !want.Quantized() && got.in.raw == nil {
+				t.Error("dense matrix copied, not read in place")
+			}
+			labels := want.Labels()
+			for _, l := range c.lines() {
+				p, q := got.Predict(l, -1, 0), want.Predict(l, -1, 0)
+				if !reflect.DeepEqual(p, q) {
+					t.Fatalf("Predict(%q) = %v, from a file %v", l, p, q)
+				}
+				e1, b1, err1 := got.Explain(l, labels[0], labels[1])
+				e2, b2, err2 := want.Explain(l, labels[0], labels[1])
+				if !reflect.DeepEqual(e1, e2) || b1 != b2 || (err1 == nil) != (err2 == nil) {
+					t.Fatalf("Explain(%q) differs", l)
+				}
+			}
+			if len(labels) == 2 && want.Args().Loss == LossSoftmax {
+				g1, err1 := got.Margin(labels[0])
+				g2, err2 := want.Margin(labels[0])
+				if err1 != nil || err2 != nil || !reflect.DeepEqual(g1.v, g2.v) {
+					t.Errorf("Margin differs (%v, %v)", err1, err2)
+				}
+			} else if strings.Contains(c.model, "slop") {
+				t.Errorf("%s has labels %q, want two", c.model, labels)
+			}
+			if !want.Quantized() {
+				var a, b bytes.Buffer
+				if err := got.Save(&a); err != nil {
+					t.Fatal(err)
+				}
+				if err := want.Save(&b); err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(a.Bytes(), b.Bytes()) || !bytes.Equal(a.Bytes(), data) {
+					t.Error("Save differs")
+				}
+			}
+			for _, n := range []int{len(data) / 2, len(data) - 1} {
+				_, errB := LoadBytes(data[:n])
+				_, errR := Load(bytes.NewReader(data[:n]))
+				if errB == nil || !errors.Is(errB, io.ErrUnexpectedEOF) != !errors.Is(errR, io.ErrUnexpectedEOF) {
+					t.Errorf("truncated to %d: LoadBytes %v, Load %v", n, errB, errR)
+				}
+			}
+		})
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"math"
 	"os"
 	"reflect"
 	"strings"
@@ -272,17 +273,39 @@ func FuzzLoad(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := Load(bytes.NewReader(data))
+		// LoadBytes reads the same input in place: it must agree.
+		mb, errB := LoadBytes(data)
+		if (err == nil) != (errB == nil) {
+			t.Fatalf("Load: %v; LoadBytes: %v", err, errB)
+		}
 		if err != nil {
-			if !strings.HasPrefix(err.Error(), "fasttext: ") {
-				t.Fatalf("error without the package prefix: %v", err)
+			if !strings.HasPrefix(err.Error(), "fasttext: ") || !strings.HasPrefix(errB.Error(), "fasttext: ") {
+				t.Fatalf("error without the package prefix: %v / %v", err, errB)
 			}
 			return
 		}
 		for _, text := range []string{"", "bread and cheese", "w1é2 common3 l5 日本語 \xff"} {
-			m.Predict(text, 3, 0)
+			p := m.Predict(text, 3, 0)
+			if q := mb.Predict(text, 3, 0); !samePredictions(p, q) {
+				t.Fatalf("Predict(%q): Load %v, LoadBytes %v", text, p, q)
+			}
 			m.Predict(text, -1, 0.01)
 		}
 	})
+}
+
+// samePredictions reports whether p and q have the same labels and
+// probabilities, bit for bit (NaN included: a fuzzed model makes some).
+func samePredictions(p, q []Prediction) bool {
+	if len(p) != len(q) {
+		return false
+	}
+	for i := range p {
+		if p[i].Label != q[i].Label || math.Float32bits(p[i].Prob) != math.Float32bits(q[i].Prob) {
+			return false
+		}
+	}
+	return true
 }
 
 // TestFindTable: the find table tells apart words that share their first

@@ -1,6 +1,7 @@
 package fasttext
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math"
 	"strings"
@@ -74,6 +75,16 @@ func (m *Model) newMargin(label string) (*Margin, error) {
 	flat := m.in.flat()
 	row := make([]float32, dim)
 	for r := range v {
+		if raw := m.in.raw; raw != nil {
+			// Read in place (LoadBytes): the same values, decoded here.
+			var d float64
+			b := raw[4*r*dim:][:4*dim]
+			for j := range diff {
+				d += float64(math.Float32frombits(binary.LittleEndian.Uint32(b[4*j:]))) * float64(diff[j])
+			}
+			v[r] = float32(d)
+			continue
+		}
 		if flat != nil {
 			// The values addRow would add to a zero vector, as they are.
 			row = flat[r*dim:][:dim]

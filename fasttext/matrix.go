@@ -1,5 +1,10 @@
 package fasttext
 
+import (
+	"encoding/binary"
+	"math"
+)
+
 // ksub is the number of centroids per sub-quantizer (8-bit codes).
 const ksub = 256
 
@@ -11,6 +16,10 @@ const maxElems = 1 << 34
 type matrix struct {
 	rows, cols int64
 	dense      []float32 // row-major, when not quantized
+	// raw holds the rows instead of dense when the model was loaded from
+	// memory (LoadBytes): the file's little-endian float32 values, read in
+	// place rather than copied.
+	raw []byte
 
 	quant     bool
 	pq        *quantizer
@@ -111,10 +120,20 @@ func readDense(d *decoder) (*matrix, error) {
 	if m.rows < 0 || m.cols < 0 || (m.cols > 0 && m.rows > maxElems/m.cols) {
 		return nil, invalidf("bad matrix shape %d×%d", m.rows, m.cols)
 	}
-	if m.dense, err = d.f32s(m.rows * m.cols); err != nil {
+	if m.raw, err = d.inPlace(m.rows * m.cols * 4); err != nil {
 		return nil, err
 	}
+	if m.raw == nil {
+		if m.dense, err = d.f32s(m.rows * m.cols); err != nil {
+			return nil, err
+		}
+	}
 	return m, nil
+}
+
+// rawAt is the value at index k of a raw matrix.
+func (m *matrix) rawAt(k int) float32 {
+	return math.Float32frombits(binary.LittleEndian.Uint32(m.raw[4*k:]))
 }
 
 func readQuantizer(d *decoder) (*quantizer, error) {
@@ -194,13 +213,19 @@ func (m *matrix) norm(i int) float32 {
 // as they are (dense, or decoded), or nil.
 func (m *matrix) flat() []float32 {
 	if !m.quant {
-		return m.dense
+		return m.dense // nil when raw
 	}
 	return m.decoded
 }
 
 // addRow adds row i to x (Vector::addRow).
 func (m *matrix) addRow(x []float32, i int) {
+	if m.raw != nil {
+		for j := range x {
+			x[j] += m.rawAt(i*len(x) + j)
+		}
+		return
+	}
 	if !m.quant {
 		row := m.dense[i*len(x) : (i+1)*len(x)]
 		for j, v := range row {
@@ -250,6 +275,12 @@ func (m *matrix) addRow(x []float32, i int) {
 // float32 as fastText does (DenseMatrix::dotRow, ProductQuantizer::mulcode).
 func (m *matrix) dotRow(x []float32, i int) float32 {
 	var d float32
+	if m.raw != nil {
+		for j := range x {
+			d += float32(m.rawAt(i*len(x)+j) * x[j])
+		}
+		return d
+	}
 	if !m.quant {
 		row := m.dense[i*len(x) : (i+1)*len(x)]
 		for j, v := range row {

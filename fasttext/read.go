@@ -2,6 +2,7 @@ package fasttext
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -38,6 +39,35 @@ type decoder struct {
 	// large array be allocated once at its size instead of grown, without
 	// trusting a size field that a damaged file could inflate.
 	left int64
+
+	// src is the whole input when it is in memory (LoadBytes), read through
+	// srcRd; inPlace hands out parts of it instead of copies.
+	src   []byte
+	srcRd *bytes.Reader
+}
+
+func newBytesDecoder(b []byte) *decoder {
+	d := &decoder{left: int64(len(b)), src: b, srcRd: bytes.NewReader(b)}
+	d.r = bufio.NewReaderSize(d.srcRd, 1<<16)
+	return d
+}
+
+// inPlace returns the next n bytes of an in-memory input as a part of it,
+// and skips them; nil (and nothing read) when the input is not in memory.
+func (d *decoder) inPlace(n int64) ([]byte, error) {
+	if d.src == nil {
+		return nil, nil
+	}
+	left := d.srcRd.Len() + d.r.Buffered()
+	if n < 0 || n > int64(left) {
+		return nil, io.ErrUnexpectedEOF
+	}
+	pos := len(d.src) - left
+	end := pos + int(n)
+	d.srcRd = bytes.NewReader(d.src[end:])
+	d.r.Reset(d.srcRd)
+	d.left -= n
+	return d.src[pos:end:end], nil
 }
 
 func newDecoder(r io.Reader) *decoder {

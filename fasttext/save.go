@@ -145,6 +145,10 @@ func (e *encoder) str(s string) {
 func (e *encoder) dense(m *matrix) {
 	e.i64(m.rows)
 	e.i64(m.cols)
+	if m.raw != nil {
+		e.write(m.raw) // already the file's bytes
+		return
+	}
 	var b [4 << 10]byte
 	for off := 0; off < len(m.dense) && e.err == nil; {
 		n := min(len(m.dense)-off, len(b)/4)

@@ -10,7 +10,6 @@
 package model
 
 import (
-	"bytes"
 	_ "embed"
 	"encoding/json"
 	"fmt"
@@ -67,7 +66,7 @@ func LoadVersion(version string) (*detect.Model, *fasttext.Model, error) {
 			l.err = err
 			return
 		}
-		tm, err := fasttext.Load(bytes.NewReader(l.text))
+		tm, err := fasttext.LoadBytes(l.text)
 		if err != nil {
 			l.err = fmt.Errorf("detect/model: load %s text model: %w", version, err)
 			return

@@ -2,7 +2,6 @@ package model
 
 import (
 	"bufio"
-	"bytes"
 	"compress/gzip"
 	"encoding/json"
 	"flag"
@@ -381,7 +380,7 @@ func BenchmarkLoadText(b *testing.B) {
 	b.SetBytes(int64(len(textV2)))
 	b.ReportAllocs()
 	for b.Loop() {
-		tm, err := fasttext.Load(bytes.NewReader(textV2))
+		tm, err := fasttext.LoadBytes(textV2)
 		if err != nil {
 			b.Fatal(err)
 		}
