@@ -91,7 +91,7 @@ func readDictionary(d *decoder, a *Args) (*dictionary, error) {
 	dict.types = make([]byte, 0, hint)
 	var arena stringArena
 	for i := int32(0); i < size; i++ {
-		w, err := d.cstringIn(&arena)
+		w, err := d.cstring(&arena)
 		if err != nil {
 			return nil, err
 		}

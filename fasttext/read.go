@@ -174,11 +174,9 @@ func (a *stringArena) add(b []byte) string {
 	return unsafe.String(unsafe.SliceData(s), len(s))
 }
 
-// cstring reads bytes up to and excluding a NUL.
-func (d *decoder) cstring() (string, error) { return d.cstringIn(nil) }
-
-// cstringIn is cstring with a short string kept in a (when not nil).
-func (d *decoder) cstringIn(a *stringArena) (string, error) {
+// cstring reads bytes up to and excluding a NUL; a short string is kept in
+// a (when not nil).
+func (d *decoder) cstring(a *stringArena) (string, error) {
 	line, err := d.r.ReadSlice(0)
 	if err == nil {
 		if a != nil {
