@@ -42,11 +42,9 @@ func (m *Model) Explain(text, a, b string) (ev []Evidence, base float32, err err
 		diff[j] = m.out.dotRow(row, ia) - m.out.dotRow(row, ib)
 	}
 	part := func(r int32) float32 {
-		clear(row)
-		m.in.addRow(row, int(r))
 		var d float32
-		for j := range row {
-			d += row[j] * diff[j]
+		for j, x := range m.in.rowValues(row, int(r)) {
+			d += x * diff[j]
 		}
 		return d
 	}

@@ -1,7 +1,6 @@
 package fasttext
 
 import (
-	"encoding/binary"
 	"fmt"
 	"math"
 	"strings"
@@ -72,26 +71,9 @@ func (m *Model) newMargin(label string) (*Margin, error) {
 		diff[j] = m.out.dotRow(e, a) - m.out.dotRow(e, 1-a)
 	}
 	v := make([]float32, m.in.rows)
-	flat := m.in.flat()
-	row := make([]float32, dim)
+	buf := make([]float32, dim)
 	for r := range v {
-		if raw := m.in.raw; raw != nil {
-			// Read in place (LoadBytes): the same values, decoded here.
-			var d float64
-			b := raw[4*r*dim:][:4*dim]
-			for j := range diff {
-				d += float64(math.Float32frombits(binary.LittleEndian.Uint32(b[4*j:]))) * float64(diff[j])
-			}
-			v[r] = float32(d)
-			continue
-		}
-		if flat != nil {
-			// The values addRow would add to a zero vector, as they are.
-			row = flat[r*dim:][:dim]
-		} else {
-			clear(row)
-			m.in.addRow(row, r)
-		}
+		row := m.in.rowValues(buf, r)
 		var d float64
 		for j, x := range row {
 			d += float64(x) * float64(diff[j])

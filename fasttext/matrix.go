@@ -46,13 +46,11 @@ func (m *matrix) decode() {
 	}
 	dim := int(m.cols)
 	dec := make([]float32, int(m.rows)*dim)
-	pq := m.pq
-	if pq.dsub == 2 && pq.lastdsub == 2 {
+	if pq := m.pq; pq.dsub == 2 && pq.lastdsub == 2 {
 		m.decode2(dec)
-		m.decoded = dec
-		return
+	} else {
+		m.decodeInto(dec)
 	}
-	m.decodeInto(dec)
 	m.decoded = dec
 }
 
@@ -216,6 +214,23 @@ func (m *matrix) flat() []float32 {
 		return m.dense // nil when raw
 	}
 	return m.decoded
+}
+
+// rowValues returns row i's values as addRow adds them: the row itself
+// when the matrix is flat, else decoded into buf (len cols).
+func (m *matrix) rowValues(buf []float32, i int) []float32 {
+	if flat := m.flat(); flat != nil {
+		return flat[i*len(buf):][:len(buf)]
+	}
+	if m.raw != nil {
+		for j := range buf {
+			buf[j] = m.rawAt(i*len(buf) + j)
+		}
+		return buf
+	}
+	clear(buf)
+	m.addRow(buf, i)
+	return buf
 }
 
 // addRow adds row i to x (Vector::addRow).

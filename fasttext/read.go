@@ -174,15 +174,11 @@ func (a *stringArena) add(b []byte) string {
 	return unsafe.String(unsafe.SliceData(s), len(s))
 }
 
-// cstring reads bytes up to and excluding a NUL; a short string is kept in
-// a (when not nil).
+// cstring reads bytes up to and excluding a NUL, a short string into a.
 func (d *decoder) cstring(a *stringArena) (string, error) {
 	line, err := d.r.ReadSlice(0)
 	if err == nil {
-		if a != nil {
-			return a.add(line[:len(line)-1]), nil
-		}
-		return string(line[:len(line)-1]), nil
+		return a.add(line[:len(line)-1]), nil
 	}
 	if err != bufio.ErrBufferFull {
 		if err == io.EOF {
