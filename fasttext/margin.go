@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"sync/atomic"
 )
 
 // Margin is a two-label softmax model folded into one number per input
@@ -26,6 +27,15 @@ import (
 type Margin struct {
 	m *Model
 	v []float32 // per input row: (O_label − O_other)·row, summed in float64
+
+	// words, for a model without character n-grams, holds each entry's
+	// folded row beside its key, so that a token costs one probe of one
+	// table instead of the dictionary's table, entry, types, offsets and
+	// rows in turn: about twice as fast. It is built in the background
+	// (7 ms, which `winnow score` should not wait for) and read once
+	// there; until then, and for other models, the dictionary is read.
+	// Both give the same sum bit for bit.
+	words atomic.Pointer[foldTable]
 }
 
 // Margin returns the folded form of m for label (e.g. "__label__machine"),
@@ -80,7 +90,15 @@ func (m *Model) newMargin(label string) (*Margin, error) {
 		}
 		v[r] = float32(d)
 	}
-	return &Margin{m: m, v: v}, nil
+	g := &Margin{m: m, v: v}
+	if m.dict.maxn == 0 {
+		go func() {
+			if t := newFoldTable(m.dict, v); t != nil {
+				g.words.Store(t)
+			}
+		}()
+	}
+	return g, nil
 }
 
 // Prob returns the probability of the Margin's label for text as Predict
@@ -89,7 +107,13 @@ func (m *Model) newMargin(label string) (*Margin, error) {
 func (g *Margin) Prob(text string) (p float64, ok bool) {
 	s := g.m.getScratch()
 	defer g.m.putScratch(s)
-	sum, n := g.m.sumRows(s, text, g.v)
+	var sum float64
+	var n int
+	if t := g.words.Load(); t != nil {
+		sum, n = g.sumFolded(s, t, text)
+	} else {
+		sum, n = g.m.sumRows(s, text, g.v)
+	}
 	if n == 0 {
 		return 0, false
 	}
@@ -148,4 +172,148 @@ func (m *Model) sumRows(s *scratch, text string, v []float32) (float64, int) {
 	}
 	s.hashes = hashes
 	return sum, n
+}
+
+// sumFolded is sumRows for a model without character n-grams, reading the
+// words through g.words: the same rows in the same order, so the same sum.
+func (g *Margin) sumFolded(s *scratch, t *foldTable, text string) (float64, int) {
+	d := g.m.dict
+	n := 0
+	var sum float64
+	wn := g.m.args.WordNgrams
+	hashes := s.hashes[:0]
+	for i := 0; ; {
+		var tok string
+		var hv uint32
+		tok, hv, i = nextToken(text, i)
+		isWord := true
+		if sl := t.find(tok, hv); sl != nil {
+			if sl.kind == foldLabel {
+				isWord = false
+			} else if sl.n > 0 {
+				sum += float64(sl.val)
+				n++
+			}
+		} else if strings.HasPrefix(tok, LabelPrefix) {
+			isWord = false
+		}
+		if isWord && wn > 1 {
+			hashes = append(hashes, int32(hv))
+		}
+		if tok == EOS {
+			break
+		}
+	}
+	if wn > 1 && d.bucket > 0 {
+		s.ngrams = d.appendNgramRows(s.ngrams[:0], hashes, wn)
+		for _, r := range s.ngrams {
+			sum += float64(g.v[r])
+		}
+		n += len(s.ngrams)
+	}
+	s.hashes = hashes
+	return sum, n
+}
+
+// foldTable maps a dictionary entry to its folded row, open addressing by
+// the entry's fastText hash; a slot is 32 bytes and holds the key's first
+// bytes, so that a probe is usually one cache line.
+type foldTable struct {
+	mask  uint32
+	slots []foldSlot
+	keys  string // every key longer than foldKey, end to end
+}
+
+type foldSlot struct {
+	hash uint32
+	val  float32 // the folded value of the entry's one row (n == 1)
+	off  uint32  // where a key longer than foldKey starts in keys
+	klen uint16
+	n    uint8 // rows: 0 or 1
+	kind uint8 // foldEmpty, foldWord or foldLabel
+	key  [foldKey]byte
+}
+
+const (
+	foldKey = 16
+
+	foldEmpty = 0
+	foldWord  = 1
+	foldLabel = 2
+)
+
+// newFoldTable builds the table for d, whose entries have at most one row
+// each (no character n-grams), from d's own table, which holds each
+// entry's hash and leaves duplicates out; it returns nil when an entry
+// has more rows, or a key is too long for a slot, and the caller reads the
+// dictionary instead.
+func newFoldTable(d *dictionary, v []float32) *foldTable {
+	size := 8
+	for size*5 < len(d.entries)*8 { // at most 5/8 full
+		size *= 2
+	}
+	long := 0
+	for _, w := range d.entries {
+		if len(w) > 1<<16-1 {
+			return nil
+		}
+		if len(w) > foldKey {
+			long += len(w)
+		}
+	}
+	if long > 1<<32-1 {
+		return nil
+	}
+	t := &foldTable{mask: uint32(size - 1), slots: make([]foldSlot, size)}
+	keys := make([]byte, 0, long)
+	for _, e := range d.table {
+		if e == 0 {
+			continue
+		}
+		h, id := uint32(e>>32), int(uint32(e))-1
+		w := d.entries[id]
+		rows := d.sub[d.subOff[id]:d.subOff[id+1]]
+		if len(rows) > 1 {
+			return nil
+		}
+		i := h & t.mask
+		for t.slots[i].kind != foldEmpty {
+			i = (i + 1) & t.mask
+		}
+		sl := &t.slots[i]
+		sl.hash, sl.klen = h, uint16(len(w))
+		copy(sl.key[:], w)
+		if len(w) > foldKey {
+			sl.off = uint32(len(keys))
+			keys = append(keys, w...)
+		}
+		sl.kind = foldWord
+		if d.types[id] != typeWord {
+			sl.kind = foldLabel
+		} else if len(rows) == 1 {
+			sl.n, sl.val = 1, v[rows[0]]
+		}
+	}
+	t.keys = string(keys)
+	return t
+}
+
+// find returns tok's slot, whose hash is hv, or nil.
+func (t *foldTable) find(tok string, hv uint32) *foldSlot {
+	for i := hv & t.mask; ; i = (i + 1) & t.mask {
+		sl := &t.slots[i]
+		if sl.kind == foldEmpty {
+			return nil
+		}
+		if sl.hash != hv || int(sl.klen) != len(tok) {
+			continue
+		}
+		if len(tok) <= foldKey {
+			if string(sl.key[:len(tok)]) == tok {
+				return sl
+			}
+		} else if t.keys[sl.off:sl.off+uint32(len(tok))] == tok {
+			return sl
+		}
+	}
 }

@@ -107,3 +107,44 @@ func BenchmarkMargin(b *testing.B) {
 		}
 	})
 }
+
+// The folded word table reads the same rows in the same order as sumRows,
+// so the sums are equal bit for bit: on the slop detector's text model
+// (no character n-grams) over winnow's web text sample, and on tokens
+// longer than a slot's inline key, labels and unknown words.
+func TestFoldTable(t *testing.T) {
+	m, err := LoadFile("../detect/model/slop_text_v2.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := m.Margin("__label__machine")
+	if err != nil {
+		t.Fatal(err)
+	}
+	words := newFoldTable(m.dict, g.v)
+	if words == nil {
+		t.Fatal("no fold table for a model without character n-grams")
+	}
+	long := 0
+	for _, w := range m.dict.entries {
+		if len(w) > foldKey {
+			long++
+			if sl := words.find(w, hashString(w)); sl == nil || int(sl.klen) != len(w) {
+				t.Fatalf("entry %q not found", w)
+			}
+		}
+	}
+	if long == 0 {
+		t.Fatal("no entry longer than a slot's key: the arena path is untested")
+	}
+	texts := append(webtextSampleT(t), "", "__label__machine __label__nope zzzqqq", "incomprehensibilities uncharacteristically </s> the")
+	for _, text := range texts {
+		s := m.getScratch()
+		want, wn := m.sumRows(s, text, g.v)
+		got, gn := g.sumFolded(s, words, text)
+		m.putScratch(s)
+		if got != want || gn != wn {
+			t.Fatalf("%.60q: folded %v over %d rows, dictionary %v over %d", text, got, gn, want, wn)
+		}
+	}
+}
