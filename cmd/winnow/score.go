@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"sort"
 	"strings"
 
@@ -86,8 +85,11 @@ func newScorer(o scoreOpts) (*score.Scorer, error) {
 	// Loading the two models allocates some 30 MB that all stays live: a
 	// collection meanwhile finds nothing to free (10-15 ms of the start-up,
 	// bench/startup.sh).
-	defer debug.SetGCPercent(debug.SetGCPercent(-1))
-	s, err := score.New(score.Options{Detector: o.detector, Threshold: o.slopThreshold, Languages: o.languages})
+	var s *score.Scorer
+	err := loadWithoutGC(func() (err error) {
+		s, err = score.New(score.Options{Detector: o.detector, Threshold: o.slopThreshold, Languages: o.languages})
+		return err
+	})
 	if err != nil {
 		return nil, usageError{err}
 	}
