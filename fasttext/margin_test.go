@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Margin gives Predict's probability, up to rounding, for every kind of
@@ -146,5 +147,36 @@ func TestFoldTable(t *testing.T) {
 		if got != want || gn != wn {
 			t.Fatalf("%.60q: folded %v over %d rows, dictionary %v over %d", text, got, gn, want, wn)
 		}
+	}
+}
+
+// A Margin builds its word table once it has read foldAfter bytes, and
+// answers the same before and after.
+func TestFoldAfter(t *testing.T) {
+	m, err := LoadFile("../detect/model/slop_text_v2.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := m.newMargin("__label__machine")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Repeat("she said it was a testament to her resilience and i froze ", 200)
+	before, _ := g.Prob(text)
+	for read := len(text); read <= foldAfter; read += len(text) {
+		if g.words.Load() != nil {
+			t.Fatalf("word table built after %d bytes, before %d", read, foldAfter)
+		}
+		g.Prob(text)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for g.words.Load() == nil {
+		if time.Now().After(deadline) {
+			t.Fatal("no word table after reading foldAfter bytes")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if after, _ := g.Prob(text); after != before {
+		t.Errorf("P %v with the word table, %v without", after, before)
 	}
 }
