@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/bits"
 	"strings"
+	"sync/atomic"
 )
 
 const (
@@ -56,16 +57,22 @@ type dictionary struct {
 
 	table []uint64 // hash<<32 | id+1, open addressing (find)
 
-	// subwords of entry i are sub[subOff[i]:subOff[i+1]] (input rows).
-	subOff []int32
-	sub    []int32
+	// subs holds every word's input rows (its own, then its character
+	// n-grams'). A model without character n-grams, or one being trained,
+	// has it from the start; a loaded model with them builds it in the
+	// background once subwordsAfter known words have been read without it
+	// (lid.176: 4 ms, which `winnow score` should not wait for), and until
+	// then computes a word's rows when it reads the word.
+	subs      atomic.Pointer[subwordIndex]
+	misses    atomic.Int64 // known words read without subs
+	subsAfter int64        // build subs after this many (subwordsAfter)
 
 	minn, maxn int32
 	bucket     int32
 }
 
 func readDictionary(d *decoder, a *Args) (*dictionary, error) {
-	dict := &dictionary{minn: int32(a.Minn), maxn: int32(a.Maxn), bucket: int32(a.Bucket)}
+	dict := &dictionary{minn: int32(a.Minn), maxn: int32(a.Maxn), bucket: int32(a.Bucket), subsAfter: subwordsAfter}
 	size, err := d.i32()
 	if err != nil {
 		return nil, err
@@ -130,10 +137,10 @@ func readDictionary(d *decoder, a *Args) (*dictionary, error) {
 	return dict, nil
 }
 
-// initSubwords precomputes the input rows of every word (itself, then its
-// character n-grams) and checks every row fits in an input matrix of rows
-// rows.
-func (dict *dictionary) initSubwords(rows int64) error {
+// initSubwords checks every row fits in an input matrix of rows rows,
+// builds find's table and, when eager or there are no character n-grams,
+// the input rows of every word (itself, then its character n-grams).
+func (dict *dictionary) initSubwords(rows int64, eager bool) error {
 	if dict.pruneLen > 0 {
 		for _, p := range dict.prune {
 			if p.v < 0 || int64(dict.nwords)+int64(p.v) >= rows {
@@ -151,22 +158,56 @@ func (dict *dictionary) initSubwords(rows int64) error {
 		return invalidf("%d words exceed %d input rows", dict.nwords, rows)
 	}
 	dict.buildTable()
-	dict.subOff = make([]int32, 1, len(dict.entries)+1)
+	if eager || dict.maxn == 0 {
+		x, err := dict.buildSubwords()
+		if err != nil {
+			return err
+		}
+		dict.subs.Store(x)
+	}
+	return nil
+}
+
+// subwordIndex holds the input rows of every word: those of entry i are
+// rows[off[i]:off[i+1]].
+type subwordIndex struct{ off, rows []int32 }
+
+// buildSubwords computes every word's input rows (initSubwords).
+func (dict *dictionary) buildSubwords() (*subwordIndex, error) {
+	x := &subwordIndex{off: make([]int32, 1, len(dict.entries)+1)}
 	var buf []byte
 	for i, w := range dict.entries {
 		if dict.types[i] == typeWord {
-			dict.sub = append(dict.sub, int32(i))
+			x.rows = append(x.rows, int32(i))
 			if w != EOS && dict.maxn > 0 {
 				buf = append(append(append(buf[:0], '<'), w...), '>')
-				dict.sub = dict.appendSubwords(dict.sub, buf)
+				x.rows = dict.appendSubwords(x.rows, buf)
 			}
 		}
-		if len(dict.sub) > 1<<31-1 {
-			return fmt.Errorf("too many subwords")
+		if len(x.rows) > 1<<31-1 {
+			return nil, fmt.Errorf("too many subwords")
 		}
-		dict.subOff = append(dict.subOff, int32(len(dict.sub)))
+		x.off = append(x.off, int32(len(x.rows)))
 	}
-	return nil
+	return x, nil
+}
+
+// subwordsAfter is how many known words a loaded model reads, computing
+// their rows one by one, before it builds its subwordIndex: a few
+// documents' worth.
+const subwordsAfter = 4096
+
+// missed notes a known word read without the subwordIndex and starts
+// building it after subwordsAfter of them. A model that failed to build
+// it (it cannot: initSubwords checked every row) goes on without.
+func (dict *dictionary) missed() {
+	if dict.misses.Add(1) == dict.subsAfter {
+		go func() {
+			if x, err := dict.buildSubwords(); err == nil {
+				dict.subs.Store(x)
+			}
+		}()
+	}
 }
 
 // find returns the id of entry w, whose hashString is h, as a map would but

@@ -135,6 +135,7 @@ func (g *Margin) Prob(text string) (p float64, ok bool) {
 // then the word n-grams), and how many there were.
 func (m *Model) sumRows(s *scratch, text string, v []float32) (float64, int) {
 	d := m.dict
+	subs := d.subs.Load() // always there without character n-grams
 	n := 0
 	var sum float64
 	wn := m.args.WordNgrams
@@ -153,7 +154,7 @@ func (m *Model) sumRows(s *scratch, text string, v []float32) (float64, int) {
 				if d.types[wid] != typeWord {
 					isWord = false
 				} else {
-					rows = d.sub[d.subOff[wid]:d.subOff[wid+1]]
+					rows = subs.rows[subs.off[wid]:subs.off[wid+1]]
 				}
 			} else if strings.HasPrefix(tok, LabelPrefix) {
 				isWord = false
@@ -273,6 +274,10 @@ func newFoldTable(d *dictionary, v []float32) *foldTable {
 	if long > 1<<32-1 {
 		return nil
 	}
+	subs := d.subs.Load()
+	if subs == nil {
+		return nil
+	}
 	t := &foldTable{mask: uint32(size - 1), slots: make([]foldSlot, size)}
 	keys := make([]byte, 0, long)
 	for _, e := range d.table {
@@ -281,7 +286,7 @@ func newFoldTable(d *dictionary, v []float32) *foldTable {
 		}
 		h, id := uint32(e>>32), int(uint32(e))-1
 		w := d.entries[id]
-		rows := d.sub[d.subOff[id]:d.subOff[id+1]]
+		rows := subs.rows[subs.off[id]:subs.off[id+1]]
 		if len(rows) > 1 {
 			return nil
 		}

@@ -180,3 +180,63 @@ func TestFoldAfter(t *testing.T) {
 		t.Errorf("P %v with the word table, %v without", after, before)
 	}
 }
+
+// A loaded model with character n-grams computes a known word's rows when
+// it reads the word until it has read subwordsAfter of them, then builds
+// them all in the background: the predictions are the same bit for bit
+// before, during and after.
+func TestLazySubwords(t *testing.T) {
+	for _, path := range []string{"testdata/tiny.ftz", "testdata/tiny-many.ftz", "testdata/tiny.bin"} {
+		lazy, err := LoadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if lazy.dict.maxn == 0 {
+			t.Fatalf("%s has no character n-grams", path)
+		}
+		if lazy.dict.subs.Load() != nil {
+			t.Fatalf("%s: subwords built at load", path)
+		}
+		lazy.dict.subsAfter = 20 // the tiny models know 61 to a few hundred words
+		eager, err := LoadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x, err := eager.dict.buildSubwords()
+		if err != nil {
+			t.Fatal(err)
+		}
+		eager.dict.subs.Store(x)
+		texts := append(webtextSampleT(t), "", "</s>", "__label__en the", "the the the </s> zzz")
+		check := func() {
+			t.Helper()
+			for _, text := range texts {
+				a, b := lazy.Predict(text, 3, 0), eager.Predict(text, 3, 0)
+				if len(a) != len(b) {
+					t.Fatalf("%s %.40q: %v, eager %v", path, text, a, b)
+				}
+				for i := range a {
+					if a[i] != b[i] {
+						t.Fatalf("%s %.40q: %v, eager %v", path, text, a, b)
+					}
+				}
+			}
+		}
+		check()
+		// Read every word in turn, each one a miss the first time only
+		// (then the word cache has it), until the build starts.
+		deadline := time.Now().Add(10 * time.Second)
+		for i := 0; lazy.dict.subs.Load() == nil; i++ {
+			if i < len(lazy.dict.entries) {
+				texts = append(texts, lazy.dict.entries[i]+" hello")
+				check()
+				continue
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: no subwords after %d known words", path, lazy.dict.misses.Load())
+			}
+			time.Sleep(time.Millisecond)
+		}
+		check()
+	}
+}

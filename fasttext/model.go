@@ -179,7 +179,7 @@ func load(d *decoder) (*Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("fasttext: read output matrix: %w", err)
 	}
-	if err := m.init(); err != nil {
+	if err := m.init(false); err != nil {
 		return nil, fmt.Errorf("fasttext: load model: %w", err)
 	}
 	return m, nil
@@ -226,13 +226,14 @@ func (m *Model) readArgs(d *decoder) error {
 	return nil
 }
 
-// init checks the parts fit together and builds what inference needs.
-func (m *Model) init() error {
+// init checks the parts fit together and builds what inference needs;
+// eager builds every word's rows at once (training reads them all).
+func (m *Model) init(eager bool) error {
 	dim := int64(m.args.Dim)
 	if m.in.cols != dim || m.out.cols != dim {
 		return invalidf("matrices have %d and %d columns, want dim %d", m.in.cols, m.out.cols, dim)
 	}
-	if err := m.dict.initSubwords(m.in.rows); err != nil {
+	if err := m.dict.initSubwords(m.in.rows, eager); err != nil {
 		return err
 	}
 	m.in.decode()

@@ -220,8 +220,8 @@ func nextToken(text string, i int) (tok string, hv uint32, next int) {
 
 // appendWordRows appends the input rows of token tok to dst in fastText's
 // order (its word row, then its character n-grams; only the n-grams when it
-// is not in the vocabulary). known reports rows are d.sub[lo:hi] (then dst
-// is returned unchanged); isWord is false for a label token.
+// is not in the vocabulary). known reports rows are d.subs's rows[lo:hi]
+// (then dst is returned unchanged); isWord is false for a label token.
 func (m *Model) appendWordRows(dst []int32, buf *[]byte, tok string, hv uint32) (out []int32, known bool, lo, hi int32, isWord bool) {
 	d := m.dict
 	wid, ok := d.find(tok, hv)
@@ -229,9 +229,13 @@ func (m *Model) appendWordRows(dst []int32, buf *[]byte, tok string, hv uint32) 
 		if d.types[wid] != typeWord {
 			return dst, false, 0, 0, false
 		}
-		return dst, true, d.subOff[wid], d.subOff[wid+1], true
-	}
-	if strings.HasPrefix(tok, LabelPrefix) {
+		if x := d.subs.Load(); x != nil {
+			return dst, true, x.off[wid], x.off[wid+1], true
+		}
+		// The rows buildSubwords would give it.
+		d.missed()
+		dst = append(dst, wid)
+	} else if strings.HasPrefix(tok, LabelPrefix) {
 		return dst, false, 0, 0, false
 	}
 	if tok != EOS && d.maxn > 0 {
@@ -260,7 +264,7 @@ type wordCache struct {
 type cacheSlot struct {
 	hash  uint32
 	off   uint32 // the key past its first len(key) bytes, in keys
-	lo    int32  // rows in d.sub (known) or in rows: [lo, lo+n)
+	lo    int32  // rows in d.subs (known) or in rows: [lo, lo+n)
 	n     uint16
 	klen  uint8
 	flags uint8
@@ -329,7 +333,7 @@ func (m *Model) lookupWord(c *wordCache, tok string, hv uint32) (rows []int32, i
 		sl := &c.slots[idx]
 		if c.matches(sl, tok, hv) {
 			if sl.flags&slotKnown != 0 {
-				rows = m.dict.sub[sl.lo:][:sl.n]
+				rows = m.dict.subs.Load().rows[sl.lo:][:sl.n]
 			} else {
 				rows = c.rows[sl.lo:][:sl.n]
 			}
@@ -344,7 +348,7 @@ func (m *Model) lookupWord(c *wordCache, tok string, hv uint32) (rows []int32, i
 		out, known, lo, hi, isWord := m.appendWordRows(c.miss[:0], &c.buf, tok, hv)
 		c.miss = out
 		if known {
-			out = m.dict.sub[lo:hi]
+			out = m.dict.subs.Load().rows[lo:hi]
 		}
 		return out, isWord
 	}
@@ -360,7 +364,7 @@ func (m *Model) lookupWord(c *wordCache, tok string, hv uint32) (rows []int32, i
 	flags := uint8(slotUsed)
 	if known {
 		flags |= slotKnown
-		rows = m.dict.sub[lo:hi]
+		rows = m.dict.subs.Load().rows[lo:hi]
 	} else {
 		c.rows = out
 		lo, hi = start, int32(len(out))

@@ -367,13 +367,14 @@ func (b *dictBuilder) build(cfg TrainConfig) (*Model, *corpus, error) {
 	for i := range m.in.dense {
 		m.in.dense[i] = float32(a * (2*rng.Float64() - 1))
 	}
-	if err := m.init(); err != nil {
+	if err := m.init(true); err != nil {
 		return nil, nil, fmt.Errorf("fasttext: train: %w", err)
 	}
 
 	// The input rows of each provisional word: its own (and its subwords),
 	// or for a dropped word its character n-grams only.
 	wordRows := make([][]int32, len(b.words))
+	subs := dict.subs.Load()
 	hashes := make([]int32, len(b.words))
 	var buf []byte
 	for p, w := range b.words {
@@ -382,7 +383,7 @@ func (b *dictBuilder) build(cfg TrainConfig) (*Model, *corpus, error) {
 		}
 		hashes[p] = int32(hashString(w))
 		if id := final[p]; id >= 0 {
-			wordRows[p] = dict.sub[dict.subOff[id]:dict.subOff[id+1]]
+			wordRows[p] = subs.rows[subs.off[id]:subs.off[id+1]]
 		} else if w != EOS && cfg.Maxn > 0 {
 			buf = append(append(append(buf[:0], '<'), w...), '>')
 			wordRows[p] = dict.appendSubwords(nil, buf)
