@@ -240,15 +240,15 @@ func (dict *dictionary) buildTable() {
 		n *= 2
 	}
 	dict.table = make([]uint64, n)
+	mask := uint32(n - 1)
+entries:
 	for id, w := range dict.entries {
 		h := hashString(w)
-		if _, dup := dict.find(w, h); dup {
-			continue
-		}
-		mask := uint32(n - 1)
 		i := h & mask
-		for dict.table[i] != 0 {
-			i = (i + 1) & mask
+		for ; dict.table[i] != 0; i = (i + 1) & mask {
+			if e := dict.table[i]; uint32(e>>32) == h && dict.entries[int32(uint32(e))-1] == w {
+				continue entries // a duplicate: find keeps the first
+			}
 		}
 		dict.table[i] = uint64(h)<<32 | uint64(id+1)
 	}

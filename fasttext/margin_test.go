@@ -3,6 +3,8 @@ package fasttext
 import (
 	"context"
 	"math"
+	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -238,5 +240,40 @@ func TestLazySubwords(t *testing.T) {
 			time.Sleep(time.Millisecond)
 		}
 		check()
+	}
+}
+
+// A Margin folds a matrix read in place (LoadBytes) as it folds one read
+// into memory (LoadFile): the same table bit for bit.
+func TestMarginInPlace(t *testing.T) {
+	const path = "../detect/model/slop_text_v2.bin"
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inPlace, err := LoadBytes(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inPlace.in.raw == nil {
+		t.Fatal("LoadBytes copied the input matrix: the in-place fold is untested")
+	}
+	copied, err := LoadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if copied.in.raw != nil {
+		t.Fatal("LoadFile left the input matrix raw")
+	}
+	g1, err := inPlace.newMargin("__label__machine")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g2, err := copied.newMargin("__label__machine")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(g1.v, g2.v) {
+		t.Fatal("the folds differ")
 	}
 }
