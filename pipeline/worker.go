@@ -17,17 +17,24 @@ import (
 // worker filters batches until the work channel is closed.
 func (r *runner) worker(ctx context.Context, chain []Stage) {
 	var d doc.Doc
+	var spare [2][]byte
 	for b := range r.work {
 		if ctx.Err() == nil {
-			r.process(b, chain, &d)
+			r.process(b, chain, &d, &spare)
 		}
 		close(b.done)
 	}
 }
 
 // process parses and filters every entry of b into b's output buffers and
-// counts them in b.stats.
-func (r *runner) process(b *batch, chain []Stage, d *doc.Doc) {
+// counts them in b.stats. When the output is compressed, the JSON is
+// written into spare's buffers, which hold nothing once compressed and
+// are reused by the worker's next batch.
+func (r *runner) process(b *batch, chain []Stage, d *doc.Doc, spare *[2][]byte) {
+	pack := r.cfg.OutputFormat != FormatParquet && r.cfg.Compression != format.None
+	if pack {
+		b.kept, b.removed = spare[0][:0], spare[1][:0]
+	}
 	st := newStats(r.names, r.kinds)
 	b.stats = st
 	st.BlankLines = b.blank
@@ -128,14 +135,19 @@ func (r *runner) process(b *batch, chain []Stage, d *doc.Doc) {
 	}
 	// Compression runs here, on every worker, not in the file's one
 	// writer: JSONL output is a concatenation of per-batch blocks.
-	if r.cfg.OutputFormat != FormatParquet && r.cfg.Compression != format.None {
+	if pack {
 		t := time.Now()
 		var err error
-		for _, buf := range []*[]byte{&b.kept, &b.removed} {
-			if len(*buf) == 0 {
+		for i, buf := range []*[]byte{&b.kept, &b.removed} {
+			raw := *buf
+			spare[i] = raw[:0]
+			if len(raw) == 0 {
+				*buf = nil
 				continue
 			}
-			if *buf, err = format.AppendBlock(make([]byte, 0, len(*buf)/3+64), r.cfg.Compression, *buf); err != nil {
+			if *buf, err = format.AppendBlock(make([]byte, 0, len(raw)/3+64), r.cfg.Compression, raw); err != nil {
+				*buf = nil
+				*spare = [2][]byte{} // the other buffer may still hold its JSON
 				break
 			}
 		}
