@@ -277,3 +277,52 @@ func TestMarginInPlace(t *testing.T) {
 		t.Fatal("the folds differ")
 	}
 }
+
+// A table written by AppendTable gives PutMargin the same Margin; a table
+// of another label, size or form is refused.
+func TestPutMargin(t *testing.T) {
+	m, err := LoadFile("../detect/model/slop_text_v2.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := m.newMargin("__label__machine")
+	if err != nil {
+		t.Fatal(err)
+	}
+	table := g.AppendTable(nil)
+	fresh, err := LoadFile("../detect/model/slop_text_v2.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []struct {
+		label string
+		table []byte
+	}{
+		{"__label__human", table},
+		{"__label__nope", table},
+		{"__label__machine", table[:len(table)-4]},
+		{"__label__machine", append([]byte("x"), table[1:]...)},
+		{"__label__machine", nil},
+	} {
+		if err := fresh.PutMargin(bad.label, bad.table); err == nil {
+			t.Errorf("PutMargin(%q, %d bytes) took it", bad.label, len(bad.table))
+		}
+	}
+	if err := fresh.PutMargin("__label__machine", table); err != nil {
+		t.Fatal(err)
+	}
+	got, err := fresh.Margin("__label__machine")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got.v, g.v) {
+		t.Fatal("the table's values differ from the fold")
+	}
+	for _, text := range webtextSampleT(t)[:20] {
+		a, _ := got.Prob(text)
+		b, _ := g.Prob(text)
+		if a != b {
+			t.Fatalf("%.40q: %v from the table, %v folded", text, a, b)
+		}
+	}
+}

@@ -72,6 +72,7 @@ import (
 	"github.com/winnowhq/winnow/clean"
 	"github.com/winnowhq/winnow/detect"
 	"github.com/winnowhq/winnow/detect/heldout"
+	slopmodel "github.com/winnowhq/winnow/detect/model"
 	"github.com/winnowhq/winnow/fasttext"
 )
 
@@ -152,6 +153,13 @@ func run(shared, corpusDir, outDir string, lambda float64, lofo bool, families s
 		return err
 	}
 	if err := fit.text.SaveFile(filepath.Join(outDir, "model", "slop_text_v2.bin")); err != nil {
+		return err
+	}
+	table, err := slopmodel.MarginTable(fit.text)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(outDir, "model", "slop_text_v2.margin"), table, 0o644); err != nil {
 		return err
 	}
 	b, _ := json.MarshalIndent(fit.model, "", "  ")

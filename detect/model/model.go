@@ -28,6 +28,12 @@ var (
 	weightsV2 []byte
 	//go:embed slop_text_v2.bin
 	textV2 []byte
+	// The text model's P(machine) folded into one value per input row
+	// (fasttext.Margin), written with the model by cmd/fitslop; loading
+	// it saves folding the 8.5 MB model at start-up. TestMarginTable
+	// checks it equals the fold.
+	//go:embed slop_text_v2.margin
+	marginV2 []byte
 )
 
 // loaded is one version's models, read once.
@@ -35,6 +41,7 @@ type loaded struct {
 	once    sync.Once
 	weights []byte
 	text    []byte
+	margin  []byte // MarginTable's, when shipped
 	m       *detect.Model
 	tm      *fasttext.Model
 	err     error
@@ -42,7 +49,7 @@ type loaded struct {
 
 var versions = map[string]*loaded{
 	detect.NameV1: {weights: weightsV1, text: textV1},
-	detect.NameV2: {weights: weightsV2, text: textV2},
+	detect.NameV2: {weights: weightsV2, text: textV2, margin: marginV2},
 }
 
 // LoadVersion returns a version's models (detect.NameV1 or
@@ -71,9 +78,25 @@ func LoadVersion(version string) (*detect.Model, *fasttext.Model, error) {
 			l.err = fmt.Errorf("detect/model: load %s text model: %w", version, err)
 			return
 		}
+		if l.margin != nil {
+			if err := tm.PutMargin(detect.LabelMachine, l.margin); err != nil {
+				l.err = fmt.Errorf("detect/model: load %s text model: %w", version, err)
+				return
+			}
+		}
 		l.m, l.tm = &m, tm
 	})
 	return l.m, l.tm, l.err
+}
+
+// MarginTable returns the table of tm's P(machine) that a version ships
+// beside its text model (slop_text_v2.margin; cmd/fitslop writes it).
+func MarginTable(tm *fasttext.Model) ([]byte, error) {
+	g, err := tm.Margin(detect.LabelMachine)
+	if err != nil {
+		return nil, err
+	}
+	return g.AppendTable(nil), nil
 }
 
 // Load returns the current version's models (slop_v2).

@@ -2,6 +2,7 @@ package model
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"encoding/json"
 	"flag"
@@ -387,5 +388,28 @@ func BenchmarkLoadText(b *testing.B) {
 		if _, err := tm.Margin(detect.LabelMachine); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// The shipped margin table is the fold of the shipped text model, bit for
+// bit (go test -run MarginTable -args -update rewrites it; cmd/fitslop
+// writes it with the model).
+func TestMarginTable(t *testing.T) {
+	tm, err := fasttext.LoadBytes(textV2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := MarginTable(tm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *update {
+		if err := os.WriteFile("slop_text_v2.margin", want, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if !bytes.Equal(marginV2, want) {
+		t.Fatal("slop_text_v2.margin is not the fold of slop_text_v2.bin: run go test ./detect/model -run MarginTable -args -update, or cmd/fitslop")
 	}
 }
