@@ -129,14 +129,16 @@ func TestDecode2(t *testing.T) {
 		t.Fatal(err)
 	}
 	in := m.in
-	if !in.quant || in.pq.dsub != 2 || in.pq.lastdsub != 2 || in.decoded == nil {
+	in.decode()
+	decoded := in.flat()
+	if !in.quant || in.pq.dsub != 2 || in.pq.lastdsub != 2 || decoded == nil {
 		t.Fatal("lid.176 is not decoded with two-value sub-vectors here")
 	}
-	want := make([]float32, len(in.decoded))
+	want := make([]float32, len(decoded))
 	in.decodeInto(want)
 	for i := range want {
-		if math.Float32bits(in.decoded[i]) != math.Float32bits(want[i]) {
-			t.Fatalf("value %d: %v, the general decoder %v", i, in.decoded[i], want[i])
+		if math.Float32bits(decoded[i]) != math.Float32bits(want[i]) {
+			t.Fatalf("value %d: %v, the general decoder %v", i, decoded[i], want[i])
 		}
 	}
 }

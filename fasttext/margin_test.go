@@ -326,3 +326,52 @@ func TestPutMargin(t *testing.T) {
 		}
 	}
 }
+
+// A quantized model reads its rows through their codes until it has read
+// decodeAfter bytes, then decodes them in the background: the predictions
+// are the same bit for bit before and after.
+func TestLazyDecode(t *testing.T) {
+	for _, path := range []string{"testdata/tiny.ftz", "testdata/tiny-many.ftz"} {
+		lazy, err := LoadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !lazy.in.quant {
+			t.Fatalf("%s is not quantized", path)
+		}
+		if lazy.in.flat() != nil {
+			t.Fatalf("%s: decoded at load", path)
+		}
+		eager, err := LoadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		eager.in.decode()
+		if eager.in.flat() == nil {
+			t.Fatalf("%s: decode left no rows", path)
+		}
+		texts := webtextSampleT(t)
+		check := func() {
+			t.Helper()
+			for _, text := range texts {
+				a, b := lazy.Predict(text, 3, 0), eager.Predict(text, 3, 0)
+				if !slices.Equal(a, b) {
+					t.Fatalf("%s %.40q: %v, decoded %v", path, text, a, b)
+				}
+			}
+		}
+		check()
+		deadline := time.Now().Add(10 * time.Second)
+		for lazy.in.flat() == nil {
+			if lazy.in.decodeRead.Load() < decodeAfter {
+				check()
+				continue
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: not decoded after %d bytes", path, lazy.in.decodeRead.Load())
+			}
+			time.Sleep(time.Millisecond)
+		}
+		check()
+	}
+}

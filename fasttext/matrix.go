@@ -3,6 +3,7 @@ package fasttext
 import (
 	"encoding/binary"
 	"math"
+	"sync/atomic"
 )
 
 // ksub is the number of centroids per sub-quantizer (8-bit codes).
@@ -30,8 +31,26 @@ type matrix struct {
 
 	// decoded holds the rows of a quantized matrix decoded (each value
 	// float32(norm·centroid), exactly what addRow adds), when not too
-	// large; see decode.
-	decoded []float32
+	// large; see decode. It is built in the background once decodeAfter
+	// bytes of text have been read through the codes (lid.176: 2 ms and
+	// 5 MB at start-up that a few posts do not repay).
+	decoded    atomic.Pointer[[]float32]
+	decodeRead atomic.Int64 // bytes of text read before decoded was started
+}
+
+// decodeAfter is how much text a quantized input matrix is read through
+// its codes before it is decoded: 256 KiB, about 50 web pages.
+const decodeAfter = 256 << 10
+
+// noteRead counts n bytes of text read through a quantized matrix's codes
+// and starts decoding it once decodeAfter have been.
+func (m *matrix) noteRead(n int) {
+	if !m.quant || m.rows*m.cols > maxDecoded {
+		return
+	}
+	if r := m.decodeRead.Add(int64(n)); r >= decodeAfter && r-int64(n) < decodeAfter {
+		go m.decode()
+	}
 }
 
 // maxDecoded bounds the decoded copy of a quantized input matrix (64 MiB).
@@ -51,7 +70,7 @@ func (m *matrix) decode() {
 	} else {
 		m.decodeInto(dec)
 	}
-	m.decoded = dec
+	m.decoded.Store(&dec)
 }
 
 // decodeInto writes every row of the quantized matrix into dec.
@@ -213,7 +232,10 @@ func (m *matrix) flat() []float32 {
 	if !m.quant {
 		return m.dense // nil when raw
 	}
-	return m.decoded
+	if p := m.decoded.Load(); p != nil {
+		return *p
+	}
+	return nil
 }
 
 // rowValues returns row i's values as addRow adds them: the row itself
@@ -248,8 +270,8 @@ func (m *matrix) addRow(x []float32, i int) {
 		}
 		return
 	}
-	if m.decoded != nil {
-		row := m.decoded[i*len(x) : (i+1)*len(x)]
+	if p := m.decoded.Load(); p != nil {
+		row := (*p)[i*len(x) : (i+1)*len(x)]
 		for j, v := range row {
 			x[j] += v
 		}

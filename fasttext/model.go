@@ -236,7 +236,9 @@ func (m *Model) init(eager bool) error {
 	if err := m.dict.initSubwords(m.in.rows, eager); err != nil {
 		return err
 	}
-	m.in.decode()
+	if eager {
+		m.in.decode()
+	} // else once the model has read decodeAfter bytes (noteRead)
 	nl := int64(m.dict.nlabels)
 	if nl == 0 {
 		return invalidf("no labels")

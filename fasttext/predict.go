@@ -105,6 +105,9 @@ func (m *Model) computeHidden(s *scratch, text string) bool {
 	hashes := s.hashes[:0]
 	c := s.cache
 	flat := m.in.flat()
+	if flat == nil {
+		m.in.noteRead(len(text))
+	}
 	dim := len(h)
 	h = h[:dim]
 	for i := 0; ; {
