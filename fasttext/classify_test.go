@@ -142,3 +142,40 @@ func TestDecode2(t *testing.T) {
 		}
 	}
 }
+
+// addCodes16 adds what addRows16 adds from the decoded rows, bit for bit,
+// for every row of lid.176 and in runs of rows as a text gives them.
+func TestAddCodes16(t *testing.T) {
+	m, err := LoadFile(sharedPath(t, lidModel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := m.in
+	if !in.codes16() {
+		t.Fatal("lid.176 is not read by addCodes16")
+	}
+	dec := make([]float32, in.rows*in.cols)
+	in.decode2(dec)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for trial := 0; trial < max(20000, int(in.rows)); trial++ {
+		rows := make([]int32, 1+rng.IntN(12))
+		for i := range rows {
+			rows[i] = int32(rng.IntN(int(in.rows)))
+		}
+		if trial < int(in.rows) {
+			rows[0] = int32(trial) // every row at least once
+		}
+		a, b := make([]float32, 16), make([]float32, 16)
+		for i := range a {
+			a[i] = float32(rng.NormFloat64())
+			b[i] = a[i]
+		}
+		in.addCodes16(a, rows)
+		addRows16(b, dec, rows)
+		for i := range a {
+			if math.Float32bits(a[i]) != math.Float32bits(b[i]) {
+				t.Fatalf("rows %v, value %d: %v from the codes, %v decoded", rows, i, a[i], b[i])
+			}
+		}
+	}
+}

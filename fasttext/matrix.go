@@ -31,9 +31,9 @@ type matrix struct {
 
 	// decoded holds the rows of a quantized matrix decoded (each value
 	// float32(norm·centroid), exactly what addRow adds), when not too
-	// large; see decode. It is built in the background once decodeAfter
-	// bytes of text have been read through the codes (lid.176: 2 ms and
-	// 5 MB at start-up that a few posts do not repay).
+	// large, and not read by addCodes16; see decode. It is built in the
+	// background once decodeAfter bytes of text have been read through
+	// the codes.
 	decoded    atomic.Pointer[[]float32]
 	decodeRead atomic.Int64 // bytes of text read before decoded was started
 }
@@ -45,8 +45,8 @@ const decodeAfter = 256 << 10
 // noteRead counts n bytes of text read through a quantized matrix's codes
 // and starts decoding it once decodeAfter have been.
 func (m *matrix) noteRead(n int) {
-	if !m.quant || m.rows*m.cols > maxDecoded {
-		return
+	if !m.quant || m.rows*m.cols > maxDecoded || m.codes16() {
+		return // addCodes16 reads the codes as fast as decoded rows
 	}
 	if r := m.decodeRead.Add(int64(n)); r >= decodeAfter && r-int64(n) < decodeAfter {
 		go m.decode()
