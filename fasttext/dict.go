@@ -198,8 +198,9 @@ func (dict *dictionary) buildSubwords() (*subwordIndex, error) {
 const subwordsAfter = 4096
 
 // missed notes a known word read without the subwordIndex and starts
-// building it after subwordsAfter of them. A model that failed to build
-// it (it cannot: initSubwords checked every row) goes on without.
+// building it after subwordsAfter of them. A model whose index would be
+// too large (2³¹ rows) goes on without it, computing each word's rows:
+// the same rows, more slowly.
 func (dict *dictionary) missed() {
 	if dict.misses.Add(1) == dict.subsAfter {
 		go func() {
