@@ -208,14 +208,39 @@ func classifyLine(t string) lineKind {
 // (a digit; for reDate a first character that starts a weekday, a month or
 // a number; for reDateIn a month or a date separator), which saves most of
 // their cost on web text's many lines with numbers.
+//
+// Every date either expression matches has a year (four digits in a row),
+// or two numbers joined by '/', '.' or '-', or for reDate "ago" ("3 days
+// ago"): a line with none of these is not read by either.
 func dateLine(t, lt string, words int) bool {
-	if !strings.ContainsAny(t, "0123456789") {
+	year, joined := dateDigits(t)
+	if !year && !joined && !(strings.Contains(lt, "ago") && strings.ContainsAny(t, "0123456789")) {
 		return false
 	}
 	if (t[0] >= utf8.RuneSelf || dateStart[t[0]]) && reDate.MatchString(t) {
 		return true
 	}
-	return words <= 6 && (strings.ContainsAny(t, "/.-") || hasAny(lt, months...) || !isASCII(t)) && reDateIn.MatchString(t)
+	return (year || joined) && words <= 6 && (strings.ContainsAny(t, "/.-") || hasAny(lt, months...) || !isASCII(t)) && reDateIn.MatchString(t)
+}
+
+// dateDigits reports whether t has four ASCII digits in a row (year) and
+// whether it has a digit, then '/', '.' or '-', then a digit (joined).
+func dateDigits(t string) (year, joined bool) {
+	run := 0
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		if '0' <= c && c <= '9' {
+			if run++; run >= 4 {
+				year = true
+			}
+			continue
+		}
+		if (c == '/' || c == '.' || c == '-') && run > 0 && i+1 < len(t) && '0' <= t[i+1] && t[i+1] <= '9' {
+			joined = true
+		}
+		run = 0
+	}
+	return year, joined
 }
 
 // dateStart holds the bytes reDate's match can start with, either case.

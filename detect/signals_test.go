@@ -123,7 +123,9 @@ func TestCountWordsFast(t *testing.T) {
 // made for it.
 func TestDateLine(t *testing.T) {
 	lines := []string{"March 3, 2021", "mon, 3 jan 2021", "Posted 3 days ago", "12/03/2021", "News 26/04/2025 10:17",
-		"ſunday, Jan 3, 2021", "3 Sept 2020", "Tuesday March 3 2020 at 5pm", "I was 12.", "Chapter 3", "20 hours ago"}
+		"ſunday, Jan 3, 2021", "3 Sept 2020", "Tuesday March 3 2020 at 5pm", "I was 12.", "Chapter 3", "20 hours ago",
+		"Posted 5 Days AGO", "1-2-3", "v1.2.3 released", "12.5.99", "3 ſept 2020", "In 2021 we", "Top 10 tips", "$25.99 - $30",
+		"10 years ago today", "agony 3", "4 -5", "9/11"}
 	f, err := os.Open("../testdata/sample/webtext-sample.jsonl.gz")
 	if err != nil {
 		t.Fatal(err)
