@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"bufio"
 	"compress/gzip"
 	"encoding/json"
 	"errors"
@@ -508,5 +509,54 @@ func TestScore(t *testing.T) {
 	}
 	if r := winnow(t, nil, "score", "--detector", "slop_v9", seed); r.code != 2 {
 		t.Errorf("--detector slop_v9: exit %d, want 2", r.code)
+	}
+}
+
+// winnow score --workers scores a feed's documents at once and prints
+// them in the input's order, the same bytes as one worker; a bad line
+// stops it after the documents before it, with the line named.
+func TestScoreWorkers(t *testing.T) {
+	f, err := os.Open("../../testdata/sample/webtext-sample.jsonl.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	sc := bufio.NewScanner(zr)
+	sc.Buffer(nil, 1<<24)
+	for sc.Scan() && len(lines) < 120 {
+		lines = append(lines, sc.Text())
+	}
+	dir := t.TempDir()
+	feed := filepath.Join(dir, "feed.jsonl")
+	os.WriteFile(feed, []byte(strings.Join(lines, "\n")+"\n"), 0o644)
+	one := winnow(t, nil, "score", "--workers", "1", feed)
+	four := winnow(t, nil, "score", "--workers", "4", feed)
+	if one.code != 0 || four.code != 0 {
+		t.Fatalf("exit %d and %d: %s %s", one.code, four.code, one.stderr, four.stderr)
+	}
+	if n := strings.Count(one.stdout, "\n"); n != len(lines) {
+		t.Fatalf("%d results for %d documents", n, len(lines))
+	}
+	if one.stdout != four.stdout {
+		t.Error("--workers 4 printed other results, or in another order, than --workers 1")
+	}
+
+	bad := filepath.Join(dir, "bad.jsonl")
+	withBad := append(append(append([]string{}, lines[:50]...), `{"id": "x", "text": `), lines[50:]...)
+	os.WriteFile(bad, []byte(strings.Join(withBad, "\n")+"\n"), 0o644)
+	r := winnow(t, nil, "score", "--workers", "4", bad)
+	if r.code != 1 || !strings.Contains(r.stderr, "line 51") {
+		t.Errorf("a bad line 51: exit %d, %s", r.code, r.stderr)
+	}
+	if want := strings.Join(strings.SplitAfter(one.stdout, "\n")[:50], ""); r.stdout != want {
+		t.Errorf("a bad line 51: printed %d results, want the 50 before it", strings.Count(r.stdout, "\n"))
+	}
+	if r := winnow(t, nil, "score", "--workers", "0", feed); r.code != 2 {
+		t.Errorf("--workers 0: exit %d, want 2 (usage)", r.code)
 	}
 }

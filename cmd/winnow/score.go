@@ -9,8 +9,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 	"github.com/winnowhq/winnow/detect"
@@ -28,6 +30,7 @@ type scoreOpts struct {
 	detector      string
 	languages     []string
 	color         string
+	workers       int
 }
 
 func newScoreCmd() *cobra.Command {
@@ -43,7 +46,9 @@ behind it and the spans of text where each fires.
 Input: JSONL (datatrove schema: id, text, metadata; .gz/.zst too), one
 document per line; anything else (a .txt, a pasted story) is scored as one
 document whose id is the file name. Several files are read in turn, with
-the models loaded once; "-" (or no file) is stdin.
+the models loaded once; "-" (or no file) is stdin. A JSONL input's
+documents are scored on --workers goroutines (every core by default) and
+printed in the input's order.
 
 --format json (default) prints one JSON object per document;
 --format text prints a readable verdict: each reason in words (the text
@@ -73,6 +78,7 @@ model's P(machine) (learned_model's value is its logit).`,
 	f.StringVar(&o.detector, "detector", detect.Name, "detector version: slop_v2 or slop_v1")
 	f.StringSliceVar(&o.languages, "languages", []string{"en"}, "languages the quality filters are meant for (reported, not enforced)")
 	f.StringVar(&o.color, "color", "auto", "highlight spans in --format text: auto, always or never")
+	f.IntVarP(&o.workers, "workers", "w", runtime.NumCPU(), "documents of a JSONL input scored at once (the output keeps the input's order)")
 	return c
 }
 
@@ -103,6 +109,9 @@ func runScore(ctx context.Context, o scoreOpts, ins []string, stdin io.Reader, s
 	if o.color != "auto" && o.color != "always" && o.color != "never" {
 		return usagef("--color must be auto, always or never")
 	}
+	if o.workers < 1 {
+		return usagef("--workers must be at least 1, not %d", o.workers)
+	}
 	if n := countOf(ins, "-"); n > 1 {
 		return usagef("stdin (-) is named %d times: it can be read only once", n)
 	}
@@ -126,7 +135,7 @@ func runScore(ctx context.Context, o scoreOpts, ins []string, stdin io.Reader, s
 		return w.WriteByte('\n')
 	}
 	for _, in := range ins {
-		if err := scoreInput(ctx, s, in, stdin, emit); err != nil {
+		if err := scoreInput(ctx, s, in, stdin, o.workers, emit); err != nil {
 			return err
 		}
 	}
@@ -145,7 +154,7 @@ func countOf(ss []string, s string) int {
 
 // scoreInput scores the documents of one input ("-": stdin) and hands
 // each result to emit.
-func scoreInput(ctx context.Context, s *score.Scorer, in string, stdin io.Reader, emit func(score.Result) error) error {
+func scoreInput(ctx context.Context, s *score.Scorer, in string, stdin io.Reader, workers int, emit func(score.Result) error) error {
 	var src io.Reader = stdin
 	name := "stdin"
 	if in != "-" {
@@ -177,33 +186,99 @@ func scoreInput(ctx context.Context, s *score.Scorer, in string, stdin io.Reader
 		}
 		return emit(s.Score(name, string(bytes.ToValidUTF8(data, []byte("\uFFFD")))))
 	}
-	lr := jsonl.NewLineReader(br, 0)
-	var d doc.Doc
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
+	return scoreLines(ctx, s, jsonl.NewLineReader(br, 0), in, name, workers, emit)
+}
+
+// scoreLines scores the documents of a JSONL input on workers goroutines
+// and hands the results to emit in input order. At most 4 × workers
+// documents are in flight. The first error (a bad line, emit's) stops it:
+// the documents before it are emitted, none after.
+func scoreLines(ctx context.Context, s *score.Scorer, lr *jsonl.LineReader, in, name string, workers int, emit func(score.Result) error) error {
+	type job struct {
+		id, text string
+		res      score.Result
+		done     chan struct{}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	work := make(chan *job)
+	order := make(chan *job, 4*workers)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for j := range work {
+				j.res = s.Score(j.id, j.text)
+				close(j.done)
+			}
+		})
+	}
+	var readErr error
+	go func() {
+		defer close(order)
+		defer close(work)
+		var d doc.Doc
+		for {
+			if err := ctx.Err(); err != nil {
+				readErr = err
+				return
+			}
+			line, n, err := lr.Next()
+			if err == io.EOF {
+				return
+			}
+			if err != nil {
+				readErr = fmt.Errorf("score %s line %d: %w", in, n, err)
+				return
+			}
+			if len(bytes.TrimSpace(line)) == 0 {
+				continue
+			}
+			if _, err := jsonl.Decode(line, &d); err != nil {
+				readErr = fmt.Errorf("score %s line %d: %w", in, n, err)
+				return
+			}
+			id := d.ID
+			if id == "" {
+				id = doc.DefaultID(name, n-1)
+			}
+			// The decoded strings may point into the reader's buffer,
+			// which the next line reuses.
+			j := &job{id: strings.Clone(id), text: strings.Clone(d.Text), done: make(chan struct{})}
+			select {
+			case order <- j:
+			case <-ctx.Done():
+				readErr = ctx.Err()
+				return
+			}
+			select {
+			case work <- j:
+			case <-ctx.Done():
+				readErr = ctx.Err()
+				return
+			}
 		}
-		line, n, err := lr.Next()
-		if err == io.EOF {
-			return nil
-		}
+	}()
+	var err error
+	for j := range order {
 		if err != nil {
-			return fmt.Errorf("score %s line %d: %w", in, n, err)
+			continue // drain: the reader stops at the cancel
 		}
-		if len(bytes.TrimSpace(line)) == 0 {
+		select {
+		case <-j.done:
+		case <-ctx.Done():
+			err = ctx.Err()
+			cancel()
 			continue
 		}
-		if _, err := jsonl.Decode(line, &d); err != nil {
-			return fmt.Errorf("score %s line %d: %w", in, n, err)
-		}
-		id := d.ID
-		if id == "" {
-			id = doc.DefaultID(name, n-1)
-		}
-		if err := emit(s.Score(id, d.Text)); err != nil {
-			return err
+		if err = emit(j.res); err != nil {
+			cancel()
 		}
 	}
+	wg.Wait()
+	if err != nil {
+		return err
+	}
+	return readErr
 }
 
 // looksLikeJSONL reports whether the input starts with a JSON object that
