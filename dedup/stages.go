@@ -36,7 +36,7 @@ type StageOptions struct {
 	Config Config
 	// Exact enables exact deduplication (run before MinHash, as Deduper).
 	Exact bool
-	// Workers is the number of goroutines; <= 0 means runtime.NumCPU().
+	// Workers is the number of goroutines; <= 0 means runtime.GOMAXPROCS(0) (the CPUs the process may use: a container's limit).
 	Workers int
 	// RunBytes bounds the signature records a shard buffers before it
 	// sorts them and spills a run to disk; <= 0 means 64 MiB.
@@ -54,7 +54,7 @@ func (o *StageOptions) defaults() error {
 		return err
 	}
 	if o.Workers <= 0 {
-		o.Workers = runtime.NumCPU()
+		o.Workers = runtime.GOMAXPROCS(0)
 	}
 	if o.RunBytes <= 0 {
 		o.RunBytes = 64 << 20

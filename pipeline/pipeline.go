@@ -161,7 +161,9 @@ type Config struct {
 	// worker, so stages need not be safe for concurrent use.
 	NewChain func() ([]Stage, error)
 	// Workers is the number of goroutines filtering documents; <= 0 means
-	// runtime.NumCPU().
+	// runtime.GOMAXPROCS(0): the CPUs the process may use, which under a
+	// container's CPU limit (a Kubernetes pod's) is the limit, not the
+	// node's cores that runtime.NumCPU counts.
 	Workers     int
 	OutDir      string
 	Compression format.Compression
@@ -260,7 +262,7 @@ func (e *DamagedError) Unwrap() []error {
 func Run(ctx context.Context, cfg Config) (*Stats, error) {
 	start := time.Now()
 	if cfg.Workers <= 0 {
-		cfg.Workers = runtime.NumCPU()
+		cfg.Workers = runtime.GOMAXPROCS(0)
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))

@@ -139,7 +139,7 @@ signatures, and an input with unreadable records stops dedup (winnow run
 	p.IntVar(&o.buckets, "buckets", 14, "LSH bands")
 	p.IntVar(&o.hashes, "hashes-per-bucket", 8, "hash values per band")
 	p.BoolVar(&o.noExact, "no-exact", false, "no exact-duplicate pass, MinHash only (datatrove's MinHash pipeline alone)")
-	p.IntVarP(&o.workers, "workers", "w", runtime.NumCPU(), "worker goroutines")
+	p.IntVarP(&o.workers, "workers", "w", runtime.GOMAXPROCS(0), "worker goroutines")
 	p.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing on success")
 
 	inputs := func(name string) cobra.PositionalArgs {

@@ -560,3 +560,19 @@ func TestScoreWorkers(t *testing.T) {
 		t.Errorf("--workers 0: exit %d, want 2 (usage)", r.code)
 	}
 }
+
+// The commands' --workers default is the CPUs the process may use
+// (GOMAXPROCS, which follows a container's CPU limit), not the machine's.
+func TestWorkersDefault(t *testing.T) {
+	for _, args := range [][]string{{"run", "--help"}, {"score", "--help"}, {"dedup", "run", "--help"}} {
+		cmd := exec.Command(winnowBin, args...)
+		cmd.Env = append(os.Environ(), "GOMAXPROCS=3")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, out)
+		}
+		if !strings.Contains(string(out), "(default 3)") {
+			t.Errorf("%v with GOMAXPROCS=3: no --workers default of 3 in\n%s", args, out)
+		}
+	}
+}

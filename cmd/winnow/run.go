@@ -128,7 +128,7 @@ removed document's metadata.filter_reason names the first stage's reason.
 	f.Float64Var(&o.stage.slopThreshold, "slop-threshold", 0, "slop_v2/slop_v1: flag documents scoring at or above this (0: the model's calibrated threshold)")
 	f.BoolVar(&o.stage.tagOnly, "tag-only", false, "slop_v2/slop_v1: only tag metadata.slop_score/slop_reasons, remove nothing (the fineweb preset's default)")
 	f.BoolVar(&o.stage.slopRemove, "slop-remove", false, "slop_v2/slop_v1: remove flagged documents (reason slop) even in the fineweb preset")
-	f.IntVarP(&o.workers, "workers", "w", runtime.NumCPU(), "worker goroutines (one big file uses all of them)")
+	f.IntVarP(&o.workers, "workers", "w", runtime.GOMAXPROCS(0), "worker goroutines (one big file uses all of them)")
 	f.StringVar(&o.compression, "compression", "gzip", "compression of kept/ and removed/: gzip, zstd or none")
 	f.StringVar(&o.outFormat, "output-format", "jsonl", "format of kept/ and removed/: jsonl or parquet (datatrove's columns id, text, metadata as JSON)")
 	f.BoolVar(&o.strict, "strict", false, "fail on the first unparseable line or truncated input instead of rejecting it")

@@ -78,7 +78,7 @@ model's P(machine) (learned_model's value is its logit).`,
 	f.StringVar(&o.detector, "detector", detect.Name, "detector version: slop_v2 or slop_v1")
 	f.StringSliceVar(&o.languages, "languages", []string{"en"}, "languages the quality filters are meant for (reported, not enforced)")
 	f.StringVar(&o.color, "color", "auto", "highlight spans in --format text: auto, always or never")
-	f.IntVarP(&o.workers, "workers", "w", runtime.NumCPU(), "documents of a JSONL input scored at once (the output keeps the input's order)")
+	f.IntVarP(&o.workers, "workers", "w", runtime.GOMAXPROCS(0), "documents of a JSONL input scored at once (the output keeps the input's order)")
 	return c
 }
 

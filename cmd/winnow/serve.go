@@ -66,7 +66,7 @@ Errors are JSON:
 	f.StringVar(&o.maxBody, "max-body", "4MiB", "largest request body; bytes, or with KiB, MiB, GiB")
 	f.IntVar(&o.maxDocs, "max-docs", 1000, "most documents in one request")
 	f.DurationVar(&o.timeout, "timeout", 30*time.Second, "longest a request may take")
-	f.IntVar(&o.maxInFlight, "max-in-flight", 2*runtime.NumCPU(), "requests scored at once; more wait in the queue")
+	f.IntVar(&o.maxInFlight, "max-in-flight", 2*runtime.GOMAXPROCS(0), "requests scored at once; more wait in the queue")
 	f.IntVar(&o.maxQueued, "max-queued", 0, "requests waiting for a slot; more get 503 with Retry-After (0: 4 × --max-in-flight)")
 	f.DurationVar(&o.queueWait, "queue-wait", time.Second, "longest a request waits for a slot before 503 with Retry-After")
 	f.Float64Var(&o.score.slopThreshold, "slop-threshold", 0, "flag documents scoring at or above this (0: the model's calibrated threshold)")
