@@ -57,8 +57,21 @@ row() {
 		'BEGIN{printf "%-40s %3d %8.2f %10.0f %9.1f %11.1f %9.1f\n", l, w, s, d/s, t/1e6/s, t/1e6/s/w, t/1e6/c}'
 }
 
+# preset_row PRESET INPUT LABEL NAME WORKERS: one winnow run of the table,
+# its stats.json kept as $res/PRESET-NAME-WORKERS.json.
+preset_row() {
+	local p=$1 input=$2 label=$3 name=$4 w=$5
+	local d="$tmp/$p-$name-$w" t0 t1 c
+	t0=$(now)
+	c=$(cpu "$bin" run --quiet --preset "$p" --workers "$w" --out "$d" "$input")
+	t1=$(now)
+	row "$p, $label" "$d" "$w" "$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b-a}')" "$c"
+	cp "$d/stats.json" "$res/$p-$name-$w.json"
+	rm -rf "$d"
+}
+
 run() {
-	local bin=$out/winnow res=${OUT:-$out/result}
+	bin=$out/winnow res=${OUT:-$out/result}
 	[ -x "$bin" ] || { echo "no $bin: run bench/device.sh prepare first" >&2; exit 1; }
 	mkdir -p "$res"
 	tmp=$(mktemp -d)
@@ -74,32 +87,21 @@ run() {
 			zcat "$out/corpus.jsonl.gz" | sed "s/\"id\": *\"/\"id\": \"s$i-/" >"$tmp/shards/part-$i.jsonl"
 		done
 		cat "$tmp"/shards/*.jsonl | gzip -1 >"$tmp/big.jsonl.gz"
-		local t0 t1
+		local t0 t1 c
 		t0=$(now)
 		zcat "$tmp/big.jsonl.gz" >/dev/null
 		t1=$(now)
 		echo "zcat alone: $(awk -v a="$t0" -v b="$t1" -v n="$(cat "$tmp"/shards/*.jsonl | wc -c)" 'BEGIN{printf "%.1f MB/s of JSONL", n/1e6/(b-a)}')"
 		printf '%-40s %3s %8s %10s %9s %11s %9s\n' run w seconds docs/s "MB/s" "MB/s/w" "MB/CPU-s"
-		local p w c d
-		for p in fineweb-quality; do
-			for w in $workers; do
-				d="$tmp/$p-shards-$w"
-				t0=$(now); c=$(cpu "$bin" run --quiet --preset "$p" --workers "$w" --out "$d" "$tmp/shards"); t1=$(now)
-				row "$p, 32 shards" "$d" "$w" "$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b-a}')" "$c"
-				cp "$d/stats.json" "$res/$p-shards-$w.json"; rm -rf "$d"
-			done
-			for w in $workers; do
-				d="$tmp/$p-big-$w"
-				t0=$(now); c=$(cpu "$bin" run --quiet --preset "$p" --workers "$w" --out "$d" "$tmp/big.jsonl.gz"); t1=$(now)
-				row "$p, one .jsonl.gz" "$d" "$w" "$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b-a}')" "$c"
-				cp "$d/stats.json" "$res/$p-big-$w.json"; rm -rf "$d"
-			done
+		local w
+		for w in $workers; do
+			preset_row fineweb-quality "$tmp/shards" "32 shards" shards "$w"
+		done
+		for w in $workers; do
+			preset_row fineweb-quality "$tmp/big.jsonl.gz" "one .jsonl.gz" big "$w"
 		done
 		for w in 1 "$(nproc)"; do
-			d="$tmp/contentfarm-$w"
-			t0=$(now); c=$(cpu "$bin" run --quiet --preset contentfarm --workers "$w" --out "$d" "$tmp/shards"); t1=$(now)
-			row "contentfarm, 32 shards" "$d" "$w" "$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b-a}')" "$c"
-			cp "$d/stats.json" "$res/contentfarm-$w.json"; rm -rf "$d"
+			preset_row contentfarm "$tmp/shards" "32 shards" shards "$w"
 		done
 		rm -rf "$tmp/shards" "$tmp/big.jsonl.gz"
 

@@ -195,21 +195,27 @@ func (m *Model) sumRows(s *scratch, text string, v []float32) (float64, int) {
 			break
 		}
 	}
-	if wn > 1 && d.bucket > 0 {
-		s.ngrams = d.appendNgramRows(s.ngrams[:0], hashes, wn)
+	s.hashes = hashes
+	return m.sumNgrams(s, hashes, v, sum, n)
+}
+
+// sumNgrams goes on with sumRows's and sumFolded's sum, in the same
+// accumulator and order: it adds the word n-grams' rows (2 to WordNgrams
+// words) of the words whose hashes are given.
+func (m *Model) sumNgrams(s *scratch, hashes []int32, v []float32, sum float64, n int) (float64, int) {
+	if wn := m.args.WordNgrams; wn > 1 && m.dict.bucket > 0 {
+		s.ngrams = m.dict.appendNgramRows(s.ngrams[:0], hashes, wn)
 		for _, r := range s.ngrams {
 			sum += float64(v[r])
 		}
 		n += len(s.ngrams)
 	}
-	s.hashes = hashes
 	return sum, n
 }
 
 // sumFolded is sumRows for a model without character n-grams, reading the
 // words through g.words: the same rows in the same order, so the same sum.
 func (g *Margin) sumFolded(s *scratch, t *foldTable, text string) (float64, int) {
-	d := g.m.dict
 	n := 0
 	var sum float64
 	wn := g.m.args.WordNgrams
@@ -236,15 +242,8 @@ func (g *Margin) sumFolded(s *scratch, t *foldTable, text string) (float64, int)
 			break
 		}
 	}
-	if wn > 1 && d.bucket > 0 {
-		s.ngrams = d.appendNgramRows(s.ngrams[:0], hashes, wn)
-		for _, r := range s.ngrams {
-			sum += float64(g.v[r])
-		}
-		n += len(s.ngrams)
-	}
 	s.hashes = hashes
-	return sum, n
+	return g.m.sumNgrams(s, hashes, g.v, sum, n)
 }
 
 // foldTable maps a dictionary entry to its folded row, open addressing by
