@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
@@ -516,21 +515,7 @@ func TestScore(t *testing.T) {
 // them in the input's order, the same bytes as one worker; a bad line
 // stops it after the documents before it, with the line named.
 func TestScoreWorkers(t *testing.T) {
-	f, err := os.Open("../../testdata/sample/webtext-sample.jsonl.gz")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var lines []string
-	sc := bufio.NewScanner(zr)
-	sc.Buffer(nil, 1<<24)
-	for sc.Scan() && len(lines) < 120 {
-		lines = append(lines, sc.Text())
-	}
+	lines := strings.Split(string(gunzipFile(t, "../../testdata/sample/webtext-sample.jsonl.gz")), "\n")[:120]
 	dir := t.TempDir()
 	feed := filepath.Join(dir, "feed.jsonl")
 	os.WriteFile(feed, []byte(strings.Join(lines, "\n")+"\n"), 0o644)
