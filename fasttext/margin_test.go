@@ -210,37 +210,47 @@ func TestLazySubwords(t *testing.T) {
 		}
 		eager.dict.subs.Store(x)
 		texts := append(webtextSampleT(t), "", "</s>", "__label__en the", "the the the </s> zzz")
-		check := func() {
-			t.Helper()
-			for _, text := range texts {
-				a, b := lazy.Predict(text, 3, 0), eager.Predict(text, 3, 0)
-				if len(a) != len(b) {
-					t.Fatalf("%s %.40q: %v, eager %v", path, text, a, b)
-				}
-				for i := range a {
-					if a[i] != b[i] {
-						t.Fatalf("%s %.40q: %v, eager %v", path, text, a, b)
-					}
-				}
-			}
-		}
-		check()
-		// Read every word in turn, each one a miss the first time only
+		// Then every word in turn, each one a miss the first time only
 		// (then the word cache has it), until the build starts.
-		deadline := time.Now().Add(10 * time.Second)
-		for i := 0; lazy.dict.subs.Load() == nil; i++ {
+		more := func(i int) (string, bool) {
 			if i < len(lazy.dict.entries) {
-				texts = append(texts, lazy.dict.entries[i]+" hello")
-				check()
-				continue
+				return lazy.dict.entries[i] + " hello", true
 			}
-			if time.Now().After(deadline) {
-				t.Fatalf("%s: no subwords after %d known words", path, lazy.dict.misses.Load())
-			}
-			time.Sleep(time.Millisecond)
+			return "", false
 		}
-		check()
+		predictAlike(t, path, lazy, eager, texts, more, func() bool { return lazy.dict.subs.Load() != nil })
 	}
+}
+
+// predictAlike checks that lazy predicts what eager does on texts, then
+// on the texts more gives (until it has none) as long as built says the
+// lazy model has not built its table, then waits for built and checks
+// again.
+func predictAlike(t *testing.T, path string, lazy, eager *Model, texts []string, more func(int) (string, bool), built func() bool) {
+	t.Helper()
+	check := func() {
+		t.Helper()
+		for _, text := range texts {
+			a, b := lazy.Predict(text, 3, 0), eager.Predict(text, 3, 0)
+			if !slices.Equal(a, b) {
+				t.Fatalf("%s %.40q: %v, built at once %v", path, text, a, b)
+			}
+		}
+	}
+	check()
+	deadline := time.Now().Add(10 * time.Second)
+	for i := 0; !built(); i++ {
+		if text, ok := more(i); ok {
+			texts = append(texts, text)
+			check()
+			continue
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: the table was not built", path)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	check()
 }
 
 // A Margin folds a matrix read in place (LoadBytes) as it folds one read
@@ -350,28 +360,11 @@ func TestLazyDecode(t *testing.T) {
 		if eager.in.flat() == nil {
 			t.Fatalf("%s: decode left no rows", path)
 		}
-		texts := webtextSampleT(t)
-		check := func() {
-			t.Helper()
-			for _, text := range texts {
-				a, b := lazy.Predict(text, 3, 0), eager.Predict(text, 3, 0)
-				if !slices.Equal(a, b) {
-					t.Fatalf("%s %.40q: %v, decoded %v", path, text, a, b)
-				}
-			}
+		// The sample's texts again until decodeAfter bytes have been read.
+		sample := webtextSampleT(t)
+		more := func(i int) (string, bool) {
+			return sample[i%len(sample)], lazy.in.decodeRead.Load() < decodeAfter
 		}
-		check()
-		deadline := time.Now().Add(10 * time.Second)
-		for lazy.in.flat() == nil {
-			if lazy.in.decodeRead.Load() < decodeAfter {
-				check()
-				continue
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("%s: not decoded after %d bytes", path, lazy.in.decodeRead.Load())
-			}
-			time.Sleep(time.Millisecond)
-		}
-		check()
+		predictAlike(t, path, lazy, eager, sample, more, func() bool { return lazy.in.flat() != nil })
 	}
 }
