@@ -167,7 +167,7 @@ func readRaw(t *testing.T, dir, sub string) map[string]json.RawMessage {
 	out := map[string]json.RawMessage{}
 	files, _ := filepath.Glob(filepath.Join(dir, sub, "*.jsonl.gz"))
 	for _, p := range files {
-		for _, line := range bytes.Split(gunzip(t, p), []byte("\n")) {
+		for _, line := range bytes.Split(gunzipFile(t, p), []byte("\n")) {
 			if len(line) == 0 {
 				continue
 			}

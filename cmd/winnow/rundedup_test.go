@@ -1,10 +1,8 @@
 package main
 
 import (
-	"compress/gzip"
 	"encoding/json"
 	"fmt"
-	"io"
 	"maps"
 	"math/rand/v2"
 	"os"
@@ -184,7 +182,7 @@ func TestRunDedupPlanted(t *testing.T) {
 // a kill that does not land fails the test.
 func TestDedupRunKilled(t *testing.T) {
 	dir := t.TempDir()
-	raw := gunzip(t, sample)
+	raw := gunzipFile(t, sample)
 	lines := strings.Split(strings.TrimSpace(string(raw)), "\n")
 	// Copies of the first 40 documents under other ids, in a second file.
 	var copies []string
@@ -318,31 +316,13 @@ func TestRunDedupUsage(t *testing.T) {
 	}
 }
 
-func gunzip(t *testing.T, path string) []byte {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 // Runs killed at chosen points (WINNOW_FAULT: inside each stage of the
 // chain and of the dedup pass, at its first document and later), each
 // resumed by the next: the final outputs equal those of one uninterrupted
 // run. Every kill must land: a run that finished instead fails the test.
 func TestRunDedupKilledAtStages(t *testing.T) {
 	dir := t.TempDir()
-	raw := gunzip(t, sample)
+	raw := gunzipFile(t, sample)
 	lines := strings.Split(strings.TrimSpace(string(raw)), "\n")
 	inputs := writeInputs(t, dir, [][]string{lines, lines[:60], lines[100:200]})
 	args := append([]string{"run", "--quiet", "--dedup", "minhash", "--out"}, "")
