@@ -561,3 +561,32 @@ func TestWorkersDefault(t *testing.T) {
 		}
 	}
 }
+
+// winnow score DIR scores the files under DIR in lexical order, hidden
+// ones left out; an empty directory is an error that names it.
+func TestScoreDir(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "b", ".git"), 0o755)
+	os.WriteFile(filepath.Join(dir, "b", ".git", "config"), []byte("[core]\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, ".DS_Store"), []byte("junk"), 0o644)
+	os.WriteFile(filepath.Join(dir, "a.txt"), []byte("My sister wants me to pay the tip too. Am I wrong to say no?"), 0o644)
+	os.WriteFile(filepath.Join(dir, "b", "c.jsonl"), []byte(`{"id": "c1", "text": "One."}`+"\n"+`{"id": "c2", "text": "Two."}`+"\n"), 0o644)
+	r := winnow(t, nil, "score", dir)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var ids []string
+	for _, l := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+		var x struct{ ID string }
+		json.Unmarshal([]byte(l), &x)
+		ids = append(ids, x.ID)
+	}
+	if strings.Join(ids, " ") != "a.txt c1 c2" {
+		t.Errorf("ids %q, want a.txt c1 c2", ids)
+	}
+	empty := filepath.Join(t.TempDir(), "empty")
+	os.Mkdir(empty, 0o755)
+	if r := winnow(t, nil, "score", empty); r.code != 1 || !strings.Contains(r.stderr, "empty: no files in it") {
+		t.Errorf("an empty directory: exit %d, %s", r.code, r.stderr)
+	}
+}

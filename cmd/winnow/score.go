@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -46,7 +47,8 @@ behind it and the spans of text where each fires.
 Input: JSONL (datatrove schema: id, text, metadata; .gz/.zst too), one
 document per line; anything else (a .txt, a pasted story) is scored as one
 document whose id is the file name. Several files are read in turn, with
-the models loaded once; "-" (or no file) is stdin. A JSONL input's
+the models loaded once; a directory stands for the files under it (in
+lexical order, hidden ones left out); "-" (or no file) is stdin. A JSONL input's
 documents are scored on --workers goroutines (every core by default) and
 printed in the input's order.
 
@@ -64,6 +66,7 @@ model's P(machine) (learned_model's value is its logit).`,
   winnow score --format text story.txt
   winnow score feed.jsonl.gz > scores.jsonl
   winnow score --format text pages/*.txt
+  winnow score --format text pages/
   pbpaste | winnow score --format text -`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
@@ -115,6 +118,10 @@ func runScore(ctx context.Context, o scoreOpts, ins []string, stdin io.Reader, s
 	if n := countOf(ins, "-"); n > 1 {
 		return usagef("stdin (-) is named %d times: it can be read only once", n)
 	}
+	ins, err := expandDirs(ins)
+	if err != nil {
+		return err
+	}
 	s, err := newScorer(o)
 	if err != nil {
 		return err
@@ -140,6 +147,43 @@ func runScore(ctx context.Context, o scoreOpts, ins []string, stdin io.Reader, s
 		}
 	}
 	return nil
+}
+
+// expandDirs replaces each directory among ins by the files under it, in
+// lexical order, leaving out hidden files and directories (".git",
+// ".DS_Store"). A directory with no file is an error.
+func expandDirs(ins []string) ([]string, error) {
+	var out []string
+	for _, in := range ins {
+		fi, err := os.Stat(in)
+		if in == "-" || err != nil || !fi.IsDir() {
+			out = append(out, in) // scoreInput reports a missing file
+			continue
+		}
+		n := len(out)
+		err = filepath.WalkDir(in, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if path != in && strings.HasPrefix(d.Name(), ".") {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if d.Type().IsRegular() {
+				out = append(out, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("score %s: %w", in, err)
+		}
+		if len(out) == n {
+			return nil, fmt.Errorf("score %s: no files in it", in)
+		}
+	}
+	return out, nil
 }
 
 func countOf(ss []string, s string) int {
