@@ -562,8 +562,9 @@ func TestWorkersDefault(t *testing.T) {
 	}
 }
 
-// winnow score DIR scores the files under DIR in lexical order, hidden
-// ones left out; an empty directory is an error that names it.
+// winnow score DIR scores the files under DIR (and links to files) in
+// lexical order, hidden ones left out; an empty directory is an error that
+// names it.
 func TestScoreDir(t *testing.T) {
 	dir := t.TempDir()
 	os.MkdirAll(filepath.Join(dir, "b", ".git"), 0o755)
@@ -571,6 +572,11 @@ func TestScoreDir(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, ".DS_Store"), []byte("junk"), 0o644)
 	os.WriteFile(filepath.Join(dir, "a.txt"), []byte("My sister wants me to pay the tip too. Am I wrong to say no?"), 0o644)
 	os.WriteFile(filepath.Join(dir, "b", "c.jsonl"), []byte(`{"id": "c1", "text": "One."}`+"\n"+`{"id": "c2", "text": "Two."}`+"\n"), 0o644)
+	elsewhere := filepath.Join(t.TempDir(), "d.txt")
+	os.WriteFile(elsewhere, []byte("A linked post about my brother's wedding."), 0o644)
+	if err := os.Symlink(elsewhere, filepath.Join(dir, "b", "d.txt")); err != nil {
+		t.Fatal(err)
+	}
 	r := winnow(t, nil, "score", dir)
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
@@ -581,8 +587,8 @@ func TestScoreDir(t *testing.T) {
 		json.Unmarshal([]byte(l), &x)
 		ids = append(ids, x.ID)
 	}
-	if strings.Join(ids, " ") != "a.txt c1 c2" {
-		t.Errorf("ids %q, want a.txt c1 c2", ids)
+	if strings.Join(ids, " ") != "a.txt c1 c2 d.txt" {
+		t.Errorf("ids %q, want a.txt c1 c2 d.txt", ids)
 	}
 	empty := filepath.Join(t.TempDir(), "empty")
 	os.Mkdir(empty, 0o755)

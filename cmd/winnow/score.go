@@ -149,9 +149,10 @@ func runScore(ctx context.Context, o scoreOpts, ins []string, stdin io.Reader, s
 	return nil
 }
 
-// expandDirs replaces each directory among ins by the files under it, in
-// lexical order, leaving out hidden files and directories (".git",
-// ".DS_Store"). A directory with no file is an error.
+// expandDirs replaces each directory among ins by the files under it (and
+// the links to files; links to directories are not followed), in lexical
+// order, leaving out hidden files and directories (".git", ".DS_Store").
+// A directory with no file is an error.
 func expandDirs(ins []string) ([]string, error) {
 	var out []string
 	for _, in := range ins {
@@ -173,6 +174,10 @@ func expandDirs(ins []string) ([]string, error) {
 			}
 			if d.Type().IsRegular() {
 				out = append(out, path)
+			} else if d.Type()&fs.ModeSymlink != 0 {
+				if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
+					out = append(out, path) // a link to a file; links to directories are not followed
+				}
 			}
 			return nil
 		})
