@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -594,5 +595,25 @@ func TestScoreDir(t *testing.T) {
 	os.Mkdir(empty, 0o755)
 	if r := winnow(t, nil, "score", empty); r.code != 1 || !strings.Contains(r.stderr, "empty: no files in it") {
 		t.Errorf("an empty directory: exit %d, %s", r.code, r.stderr)
+	}
+}
+
+// The same in-process, so that the race detector (make check) watches the
+// feed's reader, workers and in-order writer.
+func TestScoreLinesInProcess(t *testing.T) {
+	lines := strings.Split(string(gunzipFile(t, "../../testdata/sample/webtext-sample.jsonl.gz")), "\n")[:40]
+	feed := filepath.Join(t.TempDir(), "feed.jsonl")
+	os.WriteFile(feed, []byte(strings.Join(lines, "\n")+"\n"), 0o644)
+	outs := map[int]string{}
+	for _, w := range []int{1, 4} {
+		var b bytes.Buffer
+		o := scoreOpts{format: "json", detector: "slop_v2", languages: []string{"en"}, color: "never", workers: w}
+		if err := runScore(context.Background(), o, []string{feed}, nil, &b); err != nil {
+			t.Fatal(err)
+		}
+		outs[w] = b.String()
+	}
+	if strings.Count(outs[1], "\n") != len(lines) || outs[1] != outs[4] {
+		t.Errorf("--workers 4 in-process: %d lines, same as one worker: %v", strings.Count(outs[4], "\n"), outs[1] == outs[4])
 	}
 }
