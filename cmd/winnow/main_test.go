@@ -599,21 +599,25 @@ func TestScoreDir(t *testing.T) {
 }
 
 // The same in-process, so that the race detector (make check) watches the
-// feed's reader, workers and in-order writer.
-func TestScoreLinesInProcess(t *testing.T) {
+// reader, workers and in-order writer, over a feed, a text file and the
+// feed again.
+func TestScoreInProcess(t *testing.T) {
 	lines := strings.Split(string(gunzipFile(t, "../../testdata/sample/webtext-sample.jsonl.gz")), "\n")[:40]
-	feed := filepath.Join(t.TempDir(), "feed.jsonl")
+	dir := t.TempDir()
+	feed := filepath.Join(dir, "feed.jsonl")
 	os.WriteFile(feed, []byte(strings.Join(lines, "\n")+"\n"), 0o644)
+	post := filepath.Join(dir, "post.txt")
+	os.WriteFile(post, []byte("My brother skipped our father's funeral and now wants half the house."), 0o644)
 	outs := map[int]string{}
 	for _, w := range []int{1, 4} {
 		var b bytes.Buffer
 		o := scoreOpts{format: "json", detector: "slop_v2", languages: []string{"en"}, color: "never", workers: w}
-		if err := runScore(context.Background(), o, []string{feed}, nil, &b); err != nil {
+		if err := runScore(context.Background(), o, []string{feed, post, feed}, nil, &b); err != nil {
 			t.Fatal(err)
 		}
 		outs[w] = b.String()
 	}
-	if strings.Count(outs[1], "\n") != len(lines) || outs[1] != outs[4] {
+	if strings.Count(outs[1], "\n") != 2*len(lines)+1 || outs[1] != outs[4] {
 		t.Errorf("--workers 4 in-process: %d lines, same as one worker: %v", strings.Count(outs[4], "\n"), outs[1] == outs[4])
 	}
 }

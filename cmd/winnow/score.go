@@ -48,9 +48,9 @@ Input: JSONL (datatrove schema: id, text, metadata; .gz/.zst too), one
 document per line; anything else (a .txt, a pasted story) is scored as one
 document whose id is the file name. Several files are read in turn, with
 the models loaded once; a directory stands for the files under it (in
-lexical order, hidden ones left out); "-" (or no file) is stdin. A JSONL input's
-documents are scored on --workers goroutines (every core by default) and
-printed in the input's order.
+lexical order, hidden ones left out); "-" (or no file) is stdin. The
+documents, of one feed or of many files, are scored on --workers
+goroutines (every core by default) and printed in the input's order.
 
 --format json (default) prints one JSON object per document;
 --format text prints a readable verdict: each reason in words (the text
@@ -81,7 +81,7 @@ model's P(machine) (learned_model's value is its logit).`,
 	f.StringVar(&o.detector, "detector", detect.Name, "detector version: slop_v2 or slop_v1")
 	f.StringSliceVar(&o.languages, "languages", []string{"en"}, "languages the quality filters are meant for (reported, not enforced)")
 	f.StringVar(&o.color, "color", "auto", "highlight spans in --format text: auto, always or never")
-	f.IntVarP(&o.workers, "workers", "w", runtime.GOMAXPROCS(0), "documents of a JSONL input scored at once (the output keeps the input's order)")
+	f.IntVarP(&o.workers, "workers", "w", runtime.GOMAXPROCS(0), "documents scored at once (the output keeps the inputs' order)")
 	return c
 }
 
@@ -141,12 +141,7 @@ func runScore(ctx context.Context, o scoreOpts, ins []string, stdin io.Reader, s
 		w.Write(b)
 		return w.WriteByte('\n')
 	}
-	for _, in := range ins {
-		if err := scoreInput(ctx, s, in, stdin, o.workers, emit); err != nil {
-			return err
-		}
-	}
-	return nil
+	return scoreAll(ctx, s, ins, stdin, o.workers, emit)
 }
 
 // expandDirs replaces each directory among ins by the files under it (and
@@ -158,7 +153,7 @@ func expandDirs(ins []string) ([]string, error) {
 	for _, in := range ins {
 		fi, err := os.Stat(in)
 		if in == "-" || err != nil || !fi.IsDir() {
-			out = append(out, in) // scoreInput reports a missing file
+			out = append(out, in) // readInput reports a missing file
 			continue
 		}
 		n := len(out)
@@ -201,9 +196,84 @@ func countOf(ss []string, s string) int {
 	return n
 }
 
-// scoreInput scores the documents of one input ("-": stdin) and hands
-// each result to emit.
-func scoreInput(ctx context.Context, s *score.Scorer, in string, stdin io.Reader, workers int, emit func(score.Result) error) error {
+// scoreAll scores the documents of every input in turn (a JSONL input's
+// lines, another file as one document) on workers goroutines, and hands
+// the results to emit in input order: the models are loaded once and
+// every core is busy whether the documents come as one feed or as many
+// files. At most 4 × workers documents are in flight. The first error (a
+// missing file, a bad line, emit's) stops it: the documents before it
+// are emitted, none after.
+func scoreAll(ctx context.Context, s *score.Scorer, ins []string, stdin io.Reader, workers int, emit func(score.Result) error) error {
+	type job struct {
+		id, text string
+		res      score.Result
+		done     chan struct{}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	work := make(chan *job)
+	order := make(chan *job, 4*workers)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for j := range work {
+				j.res = s.Score(j.id, j.text)
+				close(j.done)
+			}
+		})
+	}
+	// send queues one document, in order; the strings must not change
+	// afterwards.
+	send := func(id, text string) error {
+		j := &job{id: id, text: text, done: make(chan struct{})}
+		select {
+		case order <- j:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		select {
+		case work <- j:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	var readErr error
+	go func() {
+		defer close(order)
+		defer close(work)
+		for _, in := range ins {
+			if readErr = readInput(ctx, in, stdin, send); readErr != nil {
+				return
+			}
+		}
+	}()
+	var err error
+	for j := range order {
+		if err != nil {
+			continue // drain: the reader stops at the cancel
+		}
+		select {
+		case <-j.done:
+		case <-ctx.Done():
+			err = ctx.Err()
+			cancel()
+			continue
+		}
+		if err = emit(j.res); err != nil {
+			cancel()
+		}
+	}
+	wg.Wait()
+	if err != nil {
+		return err
+	}
+	return readErr
+}
+
+// readInput hands each document of one input ("-": stdin) to send: a
+// JSONL input's lines, anything else as one document named after the file.
+func readInput(ctx context.Context, in string, stdin io.Reader, send func(id, text string) error) error {
 	var src io.Reader = stdin
 	name := "stdin"
 	if in != "-" {
@@ -233,101 +303,37 @@ func scoreInput(ctx context.Context, s *score.Scorer, in string, stdin io.Reader
 		if err != nil {
 			return fmt.Errorf("score %s: %w", in, err)
 		}
-		return emit(s.Score(name, string(bytes.ToValidUTF8(data, []byte("\uFFFD")))))
+		return send(name, string(bytes.ToValidUTF8(data, []byte("\uFFFD"))))
 	}
-	return scoreLines(ctx, s, jsonl.NewLineReader(br, 0), in, name, workers, emit)
-}
-
-// scoreLines scores the documents of a JSONL input on workers goroutines
-// and hands the results to emit in input order. At most 4 × workers
-// documents are in flight. The first error (a bad line, emit's) stops it:
-// the documents before it are emitted, none after.
-func scoreLines(ctx context.Context, s *score.Scorer, lr *jsonl.LineReader, in, name string, workers int, emit func(score.Result) error) error {
-	type job struct {
-		id, text string
-		res      score.Result
-		done     chan struct{}
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	work := make(chan *job)
-	order := make(chan *job, 4*workers)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for j := range work {
-				j.res = s.Score(j.id, j.text)
-				close(j.done)
-			}
-		})
-	}
-	var readErr error
-	go func() {
-		defer close(order)
-		defer close(work)
-		var d doc.Doc
-		for {
-			if err := ctx.Err(); err != nil {
-				readErr = err
-				return
-			}
-			line, n, err := lr.Next()
-			if err == io.EOF {
-				return
-			}
-			if err != nil {
-				readErr = fmt.Errorf("score %s line %d: %w", in, n, err)
-				return
-			}
-			if len(bytes.TrimSpace(line)) == 0 {
-				continue
-			}
-			if _, err := jsonl.Decode(line, &d); err != nil {
-				readErr = fmt.Errorf("score %s line %d: %w", in, n, err)
-				return
-			}
-			id := d.ID
-			if id == "" {
-				id = doc.DefaultID(name, n-1)
-			}
-			// The decoded strings may point into the reader's buffer,
-			// which the next line reuses.
-			j := &job{id: strings.Clone(id), text: strings.Clone(d.Text), done: make(chan struct{})}
-			select {
-			case order <- j:
-			case <-ctx.Done():
-				readErr = ctx.Err()
-				return
-			}
-			select {
-			case work <- j:
-			case <-ctx.Done():
-				readErr = ctx.Err()
-				return
-			}
+	lr := jsonl.NewLineReader(br, 0)
+	var d doc.Doc
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
 		}
-	}()
-	var err error
-	for j := range order {
+		line, n, err := lr.Next()
+		if err == io.EOF {
+			return nil
+		}
 		if err != nil {
-			continue // drain: the reader stops at the cancel
+			return fmt.Errorf("score %s line %d: %w", in, n, err)
 		}
-		select {
-		case <-j.done:
-		case <-ctx.Done():
-			err = ctx.Err()
-			cancel()
+		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
-		if err = emit(j.res); err != nil {
-			cancel()
+		if _, err := jsonl.Decode(line, &d); err != nil {
+			return fmt.Errorf("score %s line %d: %w", in, n, err)
+		}
+		id := d.ID
+		if id == "" {
+			id = doc.DefaultID(name, n-1)
+		}
+		// The decoded strings may point into the reader's buffer, which
+		// the next line reuses.
+		if err := send(strings.Clone(id), strings.Clone(d.Text)); err != nil {
+			return err
 		}
 	}
-	wg.Wait()
-	if err != nil {
-		return err
-	}
-	return readErr
 }
 
 // looksLikeJSONL reports whether the input starts with a JSON object that
