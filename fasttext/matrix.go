@@ -36,6 +36,7 @@ type matrix struct {
 	// the codes.
 	decoded    atomic.Pointer[[]float32]
 	decodeRead atomic.Int64 // bytes of text read before decoded was started
+	c16        bool         // addCodes16 reads the rows (codes16), set by Model.init
 }
 
 // decodeAfter is how much text a quantized input matrix is read through
@@ -45,7 +46,7 @@ const decodeAfter = 256 << 10
 // noteRead counts n bytes of text read through a quantized matrix's codes
 // and starts decoding it once decodeAfter have been.
 func (m *matrix) noteRead(n int) {
-	if !m.quant || m.rows*m.cols > maxDecoded || m.codes16() {
+	if !m.quant || m.rows*m.cols > maxDecoded || m.c16 {
 		return // addCodes16 reads the codes as fast as decoded rows
 	}
 	if r := m.decodeRead.Add(int64(n)); r >= decodeAfter && r-int64(n) < decodeAfter {

@@ -236,6 +236,7 @@ func (m *Model) init(eager bool) error {
 	if err := m.dict.initSubwords(m.in.rows, eager); err != nil {
 		return err
 	}
+	m.in.c16 = m.in.codes16()
 	if eager {
 		m.in.decode()
 	} // else once the model has read decodeAfter bytes (noteRead)

@@ -105,9 +105,8 @@ func (m *Model) computeHidden(s *scratch, text string) bool {
 	hashes := s.hashes[:0]
 	c := s.cache
 	flat := m.in.flat()
-	codes16 := false
+	codes16 := flat == nil && m.in.c16
 	if flat == nil {
-		codes16 = m.in.codes16()
 		m.in.noteRead(len(text))
 	}
 	dim := len(h)
@@ -828,7 +827,7 @@ func (m *matrix) addCodes16(h []float32, rows []int32) {
 	h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10], h[11], h[12], h[13], h[14], h[15] = h0, h1, h2, h3, h4, h5, h6, h7, h8, h9, h10, h11, h12, h13, h14, h15
 }
 
-// codes16 reports whether addCodes16 can read m.
+// codes16 reports whether addCodes16 can read m (init keeps it in m.c16).
 func (m *matrix) codes16() bool {
 	return m.quant && m.cols == 16 && m.pq.nsubq == 8 && m.pq.dsub == 2 && m.pq.lastdsub == 2 &&
 		len(m.pq.centroids) >= 8*ksub*2 && (!m.qnorm || m.npq.lastdsub >= 1)
