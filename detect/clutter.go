@@ -141,7 +141,7 @@ func classifyLine(t string) lineKind {
 	if len(t) > 400 {
 		return lineStory
 	}
-	words := countWordsFast(t)
+	words := countWordsUpTo(t, 25) // 26: more than 25, all the rules below need to know
 	if words > 25 {
 		if aiMetaLine(t) {
 			return lineAICredit

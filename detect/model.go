@@ -235,6 +235,24 @@ func appendNormalized(b []byte, s string, pos *[]int32) []byte {
 			last = i
 		}
 		c := s[i]
+		if pos == nil && c < utf8.RuneSelf && asciiClass[c] == 0 {
+			// A run of ASCII word bytes, copied at once and lower-cased
+			// in place (most of English text).
+			j := i + 1
+			for j < len(s) && s[j] < utf8.RuneSelf && asciiClass[s[j]] == 0 {
+				j++
+			}
+			n := len(b)
+			b = append(b, s[i:j]...)
+			for k := n; k < len(b); k++ {
+				if c := b[k]; 'A' <= c && c <= 'Z' {
+					b[k] = c + 'a' - 'A'
+				}
+			}
+			space = false
+			i = j
+			continue
+		}
 		if c < utf8.RuneSelf {
 			i++
 			switch asciiClass[c] {

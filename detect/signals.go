@@ -63,7 +63,10 @@ type word struct {
 
 // scanWords splits s into words: maximal runs of letters and digits, with
 // apostrophes (' and ’) and hyphens inside a word kept.
-func scanWords(s string, dst []word) []word {
+func scanWords(s string, dst []word) []word { return scanWordsUpTo(s, dst, len(s)) }
+
+// scanWordsUpTo is scanWords, stopping once it has found limit+1 words.
+func scanWordsUpTo(s string, dst []word, limit int) []word {
 	dst = dst[:0]
 	start := -1
 	for i := 0; i < len(s); {
@@ -86,6 +89,9 @@ func scanWords(s string, dst []word) []word {
 		} else if start >= 0 {
 			dst = append(dst, word{start, i})
 			start = -1
+			if len(dst) > limit {
+				return dst
+			}
 		}
 		i += size
 	}

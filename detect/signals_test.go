@@ -71,6 +71,27 @@ func TestNormalizeForModel(t *testing.T) {
 	}
 }
 
+// FuzzNormalizePaths checks that appendNormalized's fast path (no
+// positions, ASCII word runs copied at once) writes the same bytes as the
+// rune-by-rune path that records positions, and that each position is a
+// rune start in the input.
+func FuzzNormalizePaths(f *testing.F) {
+	for _, s := range []string{"Hello, World!", "I’m “fine”… really—truly", "ABC def\tGHI\n", "Ünïcode ÉTÉ mixed ASCII", "a+b=c $5", "\xff\xfeAB", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var pos []int32
+		slow := appendNormalized(nil, s, &pos)
+		fast := appendNormalized(nil, s, nil)
+		if string(fast) != string(slow) {
+			t.Fatalf("appendNormalized(%q): fast path %q, positions path %q", s, fast, slow)
+		}
+		if len(pos) != len(slow) {
+			t.Fatalf("appendNormalized(%q): %d positions for %d bytes", s, len(pos), len(slow))
+		}
+	})
+}
+
 func TestHead(t *testing.T) {
 	long := strings.Repeat("a line of text\n", 100) // 1,500 bytes
 	for _, c := range []struct {

@@ -635,7 +635,7 @@ func notXButY(text string, lower []string, words []word, ents []*entry, s *Signa
 			if strings.ContainsAny(gap, "!?\n") {
 				break
 			}
-			if !strings.ContainsAny(gap, ".;—–") {
+			if !hasClauseBreak(gap) {
 				continue
 			}
 			if ents[j] != nil && ents[j].pronoun && pastIs[lower[j+1]] {
@@ -658,6 +658,39 @@ type unit struct{ first, last int }
 
 // sentenceUnits cuts the words into sentences: a unit ends where the gap
 // after a word holds a sentence end (. ! ? …) or a line break.
+// endsUnit reports whether the gap between two words holds one of . ! ? …
+// or a line break: strings.ContainsAny's rune-by-rune search, written for
+// the gaps' few ASCII bytes.
+func endsUnit(gap string) bool {
+	for i := 0; i < len(gap); i++ {
+		switch gap[i] {
+		case '.', '!', '?', '\n':
+			return true
+		case 0xE2: // … is E2 80 A6
+			if strings.HasPrefix(gap[i:], "…") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hasClauseBreak reports whether gap holds one of . ; — –, as
+// strings.ContainsAny(gap, ".;—–") does.
+func hasClauseBreak(gap string) bool {
+	for i := 0; i < len(gap); i++ {
+		switch gap[i] {
+		case '.', ';':
+			return true
+		case 0xE2: // — is E2 80 94, – is E2 80 93
+			if strings.HasPrefix(gap[i:], "—") || strings.HasPrefix(gap[i:], "–") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func sentenceUnits(text string, words []word) []unit {
 	var out []unit
 	first := 0
@@ -666,7 +699,7 @@ func sentenceUnits(text string, words []word) []unit {
 		if i+1 < len(words) {
 			gapEnd = words[i+1].start
 		}
-		if i+1 == len(words) || strings.ContainsAny(text[words[i].end:gapEnd], ".!?…\n") {
+		if i+1 == len(words) || endsUnit(text[words[i].end:gapEnd]) {
 			out = append(out, unit{first, i})
 			first = i + 1
 		}
@@ -917,7 +950,7 @@ func isGenreTitleV2(line string) bool {
 		return false // a paragraph, not a title of 45 words or fewer
 	}
 	line = strings.TrimSpace(strings.Trim(line, "*#"))
-	ws := scanWords(line, nil)
+	ws := scanWordsUpTo(line, nil, 45) // more than 45: prose, as most first lines are
 	if len(ws) < 4 || len(ws) > 45 {
 		return false
 	}
