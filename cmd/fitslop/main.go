@@ -175,6 +175,9 @@ func run(shared, corpusDir, outDir string, lambda float64, lofo bool, families s
 			return err
 		}
 	}
+	if ev.Reference, err = plainReference(A, C); err != nil {
+		return err
+	}
 	ev.Model = fit.model
 	var report strings.Builder
 	writeReport(&report, ev)
