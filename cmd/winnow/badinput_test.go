@@ -144,7 +144,9 @@ func readLines(t *testing.T, path string) []string {
 func utf8Valid(s string) bool { return utf8.ValidString(s) }
 
 // winnow score reads the same bad inputs: a binary file is refused with a
-// message, a byte-order mark is dropped.
+// message, a byte-order mark is dropped; JSON lines whose records keep
+// their text under another name, or not as a string, are an error naming
+// the line, not one document of JSON to score as prose.
 func TestScoreBadInput(t *testing.T) {
 	if r := winnow(t, nil, "score", badDir+"elf.jsonl"); r.code != 1 || !strings.Contains(r.stderr, "ELF executable") || r.stdout != "" {
 		t.Errorf("elf: exit %d, %q, %q", r.code, r.stderr, r.stdout)
@@ -152,5 +154,19 @@ func TestScoreBadInput(t *testing.T) {
 	r := winnow(t, nil, "score", badDir+"bom.jsonl")
 	if r.code != 0 || strings.Count(r.stdout, "\n") != 2 || !strings.Contains(r.stdout, `"id":"b1"`) {
 		t.Errorf("bom: exit %d, %s %s", r.code, r.stderr, r.stdout)
+	}
+	for in, want := range map[string]string{
+		`{"content": "a story"}` + "\n" + `{"content": "another"}` + "\n":         `line 1: jsonl: record has no "text" field`,
+		`{"id": "a", "text": "a story"}` + "\n" + `{"id": "b", "text": 5}` + "\n": `line 2: jsonl: "text" is not a string`,
+	} {
+		r := winnow(t, []byte(in), "score", "-")
+		if r.code != 1 || !strings.Contains(r.stderr, want) {
+			t.Errorf("score of %q: exit %d, stderr %q, want %q", in, r.code, r.stderr, want)
+		}
+	}
+	// A story whose first line is not a JSON object is one document, braces and all.
+	r = winnow(t, []byte("{Untitled} My mother-in-law came to the wedding.\n{\"text\": 1}\n"), "score", "-")
+	if r.code != 0 || strings.Count(r.stdout, "\n") != 1 || !strings.Contains(r.stdout, `"id":"stdin"`) {
+		t.Errorf("story with braces: exit %d, %s %s", r.code, r.stderr, r.stdout)
 	}
 }

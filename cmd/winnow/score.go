@@ -45,8 +45,10 @@ detector (slop_v2; --detector slop_v1 for the first one) with the reasons
 behind it and the spans of text where each fires.
 
 Input: JSONL (datatrove schema: id, text, metadata; .gz/.zst too), one
-document per line; anything else (a .txt, a pasted story) is scored as one
-document whose id is the file name. Several files are read in turn, with
+document per line: an input whose first line is a JSON object is read so,
+and a line without a "text" string stops it with an error naming the
+line. Anything else (a .txt, a pasted story) is scored as one document
+whose id is the file name. Several files are read in turn, with
 the models loaded once; a directory stands for the files under it (in
 lexical order, hidden ones left out); "-" (or no file) is stdin. The
 documents, of one feed or of many files, are scored on --workers
@@ -336,8 +338,11 @@ func readInput(ctx context.Context, in string, stdin io.Reader, send func(id, te
 	}
 }
 
-// looksLikeJSONL reports whether the input starts with a JSON object that
-// has a "text" field on its first line.
+// looksLikeJSONL reports whether the input's first line is a JSON object:
+// then the input is JSON lines, and a record without a "text" string is an
+// error naming its line, not a story to score as prose (records that keep
+// their text under another name would otherwise be scored as one
+// document, the file).
 func looksLikeJSONL(head []byte) bool {
 	head = bytes.TrimLeft(head, " \t\r\n\ufeff")
 	if len(head) == 0 || head[0] != '{' {
@@ -350,9 +355,7 @@ func looksLikeJSONL(head []byte) bool {
 		}
 		i = len(head)
 	}
-	var d doc.Doc
-	_, err := jsonl.Decode(head[:i], &d)
-	return err == nil
+	return json.Valid(head[:i])
 }
 
 func isTerminal(w io.Writer) bool {
