@@ -347,6 +347,13 @@ func machineLogit(tm *fasttext.Model, margin *fasttext.Margin, text string) (flo
 	// The model only reads the string during the call; the buffer is
 	// reused after it returns.
 	in := unsafe.String(unsafe.SliceData(*buf), len(*buf))
+	if len(in) == 0 {
+		// No word to read (an empty text, or a page whose every line is
+		// a credit or clutter): no evidence either way. The model itself
+		// would still read its end-of-text row, which leans human.
+		normBufs.Put(buf)
+		return 0, 0.5
+	}
 	p, found := 0.0, false
 	if margin != nil {
 		p, found = margin.Prob(in)
@@ -360,11 +367,7 @@ func machineLogit(tm *fasttext.Model, margin *fasttext.Margin, text string) (flo
 	}
 	normBufs.Put(buf)
 	if !found {
-		// No input row (an empty text): no evidence.
-		p = 1e-4
-		if strings.TrimSpace(text) == "" {
-			p = 0.5
-		}
+		p = 0.5 // no input row: no evidence
 	}
 	p = math.Min(math.Max(p, 1e-4), 1-1e-4)
 	l := math.Log(p / (1 - p))

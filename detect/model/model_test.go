@@ -142,6 +142,34 @@ func TestPriorFromCleanStage(t *testing.T) {
 	}
 }
 
+// A text with no word for the text model to read (empty, or every line a
+// credit or page clutter) gives it no evidence either way: P(machine) 0.5,
+// no learned_model reason. fastText alone would read its end-of-text row
+// and lean hard towards human, hiding the credits.
+func TestNoWordsNoModelEvidence(t *testing.T) {
+	det := detector(t)
+	for _, text := range []string{"", " \n\n\t", "A worried woman | Source: Midjourney\n\nA man in a suit | Source: Midjourney\n"} {
+		res := det.Score(text, detect.Prior{})
+		if res.PMachine != 0.5 {
+			t.Errorf("%q: P(machine) %v, want 0.5", text, res.PMachine)
+		}
+		for _, r := range res.Reasons {
+			if r.Signal == detect.SigModel {
+				t.Errorf("%q: learned_model reason %+v", text, r)
+			}
+		}
+	}
+	// The story-less page is its credits: two image-generator credits.
+	res := det.Score("A worried woman | Source: Midjourney\n\nA man in a suit | Source: Midjourney\n", detect.Prior{})
+	if len(res.Reasons) != 1 || res.Reasons[0].Signal != detect.SigAICredit || res.Reasons[0].Value != 2 {
+		t.Errorf("credits-only page: reasons %+v", res.Reasons)
+	}
+	// One word is something to read.
+	if res := det.Score("Hello", detect.Prior{}); res.PMachine == 0.5 {
+		t.Errorf("one word: P(machine) 0.5, the model did not read it")
+	}
+}
+
 // A document an earlier lang_v1 put confidently in another language is
 // tagged but never removed; English, or a language score under 0.65, is
 // removed as usual.
