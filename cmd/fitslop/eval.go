@@ -115,7 +115,9 @@ func evaluate(det *detect.Detector, C, seeds []example) *evalResult {
 	}
 	flags, pm := scoreAll(det, C)
 	rng := rand.New(rand.NewPCG(5, 6))
-	var credited, bare []example
+	spinRng := rand.New(rand.NewPCG(9, 10))
+	sp := newSpinner(spinTable)
+	var credited, bare, spun, spunHuman []example
 	for i, e := range C {
 		for _, name := range heldout.SetsOf(e, false) {
 			add(name, e.Machine, flags[i])
@@ -133,6 +135,15 @@ func evaluate(det *detect.Detector, C, seeds []example) *evalResult {
 		if e.Group == "web" && len(strings.Fields(e.Text)) >= 150 {
 			credited = append(credited, withStockCredits(e, rng))
 		}
+		if e.Group == "genre" && e.Variant == "page" || e.Group == "reddit" && e.OnTheme {
+			s := e
+			s.Text = sp.spin(e.Text, spinRng, 0.5, 0.1)
+			if e.Machine {
+				spun = append(spun, s)
+			} else {
+				spunHuman = append(spunHuman, s)
+			}
+		}
 	}
 	fc, _ := scoreAll(det, credited)
 	for i, f := range fc {
@@ -141,6 +152,14 @@ func evaluate(det *detect.Detector, C, seeds []example) *evalResult {
 	fb, _ := scoreAll(det, bare)
 	for _, f := range fb {
 		add(heldout.SetAblation, true, f)
+	}
+	fs, _ := scoreAll(det, spun)
+	for _, f := range fs {
+		add(heldout.SetSpun, true, f)
+	}
+	fh, _ := scoreAll(det, spunHuman)
+	for _, f := range fh {
+		add(heldout.SetSpunHuman, false, f)
 	}
 	for _, n := range order {
 		named[n].finish()
@@ -295,7 +314,7 @@ func writeReport(w *strings.Builder, ev *evalResult) {
 			}
 		}
 	}
-	fmt.Fprintf(w, "\nThe genre pages are the in-genre corpus's stories rendered as the start of a web page (180-380 words; caption lines in half of them; navigation, bylines, related-post teasers, comments in some): synthetic, written for the project (detect/corpus/README.md). The ablation row scores the captioned pages again without their caption lines: what the detector sees when a cleaner or the site removed them.\n")
+	fmt.Fprintf(w, "\nThe genre pages are the in-genre corpus's stories rendered as the start of a web page (180-380 words; caption lines in half of them; navigation, bylines, related-post teasers, comments in some): synthetic, written for the project (detect/corpus/README.md). The ablation row scores the captioned pages again without their caption lines: what the detector sees when a cleaner or the site removed them. The robustness rows re-word the held-out genre pages and the on-theme Reddit posts as an article spinner does (cmd/fitslop/spin.txt, a synonym table written for the project: each listed word or phrase replaced with probability 1/2, one space in ten after a sentence's end dropped): the re-wording farms use to pass a copied story off as new.\n")
 	if len(ev.LOFO) > 0 {
 		fmt.Fprintf(w, "\n## Leave one model family out (modern-machine)\n\nFor each family the text model and the combiner are refitted without any of its texts (for claude, without the in-genre pages too, which a Claude model wrote), then every modern-machine text of the family is scored. Recall at the refitted threshold; the Reddit false-positive rate on C for the same refit.\n\n| family | texts | recall | threshold | Reddit FP rate |\n|---|---|---|---|---|\n")
 		for _, l := range ev.LOFO {

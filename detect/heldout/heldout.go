@@ -205,6 +205,8 @@ const (
 	SetPages      = "genre pages, all"
 	SetCredited   = "web pages given stock photo credits (human)"
 	SetAblation   = "ablation: the captioned genre pages with their caption lines removed"
+	SetSpun       = "robustness: genre pages re-worded by a synonym spinner (half the listed words and phrases)"
+	SetSpunHuman  = "robustness: on-theme Reddit posts re-worded by the same spinner (human)"
 	// TextModelPrefix starts the diagnostic sets that count the text
 	// model's own verdict (P(machine) >= 0.5) per group.
 	TextModelPrefix = "text model alone (P(machine) ≥ 0.5): "
@@ -214,7 +216,7 @@ const (
 // "diagnostic".
 func What(set string) string {
 	switch set {
-	case SetReddit, SetOnTheme, SetWeb, SetCredited:
+	case SetReddit, SetOnTheme, SetWeb, SetNews, SetCredited, SetSpunHuman:
 		return "fpr"
 	case SetWPAll, SetWP35:
 		return "f1"
