@@ -75,6 +75,9 @@ type Shard struct {
 	Rel          string
 	Size         int64
 	ModTime      int64 // Unix nanoseconds, 0 if unknown
+	// Fields names the members the text and id are read from; the zero
+	// value is "text" and "id".
+	Fields jsonl.Fields
 }
 
 // ShardMeta is the record of a finished signatures stage for one shard,
@@ -90,11 +93,13 @@ type ShardMeta struct {
 	ModTime   int64   `json:"mtime_unix_nano"`
 	Config    Config  `json:"config"`
 	Exact     bool    `json:"exact"`
-	Docs      int64   `json:"docs"`       // parsed documents
-	Signed    int64   `json:"signed"`     // documents with a MinHash signature
-	Rejected  int64   `json:"rejected"`   // lines that could not be parsed
-	TextBytes int64   `json:"text_bytes"` // UTF-8 bytes of the parsed texts
-	Runs      int     `json:"runs"`       // sorted runs per band (and of exact keys)
+	TextField string  `json:"text_field,omitempty"` // when not "text"
+	IDField   string  `json:"id_field,omitempty"`   // when not "id"
+	Docs      int64   `json:"docs"`                 // parsed documents
+	Signed    int64   `json:"signed"`               // documents with a MinHash signature
+	Rejected  int64   `json:"rejected"`             // lines that could not be parsed
+	TextBytes int64   `json:"text_bytes"`           // UTF-8 bytes of the parsed texts
+	Runs      int     `json:"runs"`                 // sorted runs per band (and of exact keys)
 	Seconds   float64 `json:"seconds"`
 	Error     string  `json:"error,omitempty"` // a read error the shard stopped at
 	Resumed   bool    `json:"-"`
@@ -169,7 +174,7 @@ func Signatures(ctx context.Context, opt StageOptions, sh Shard) (*ShardMeta, er
 	metaPath := filepath.Join(dir, "meta.json")
 	var prev ShardMeta
 	if err := readJSONFile(metaPath, &prev); err == nil {
-		if prev.Size == sh.Size && prev.ModTime == sh.ModTime && prev.Config == opt.Config && prev.Exact == opt.Exact && prev.Shards == sh.Count && prev.Name == sh.Name {
+		if prev.Size == sh.Size && prev.ModTime == sh.ModTime && prev.Config == opt.Config && prev.Exact == opt.Exact && prev.Shards == sh.Count && prev.Name == sh.Name && prev.TextField == sh.Fields.Text && prev.IDField == sh.Fields.ID {
 			prev.Resumed = true
 			return &prev, nil
 		}
@@ -191,7 +196,7 @@ func Signatures(ctx context.Context, opt StageOptions, sh Shard) (*ShardMeta, er
 	}
 	defer dec.Close()
 
-	meta := &ShardMeta{Version: StageVersion, Shard: sh.Index, Shards: sh.Count, Path: sh.Path, Name: sh.Name, Rel: sh.Rel,
+	meta := &ShardMeta{Version: StageVersion, Shard: sh.Index, Shards: sh.Count, Path: sh.Path, Name: sh.Name, Rel: sh.Rel, TextField: sh.Fields.Text, IDField: sh.Fields.ID,
 		Size: sh.Size, ModTime: sh.ModTime, Config: opt.Config, Exact: opt.Exact}
 	idx, err := CreateStageFile(filepath.Join(dir, "docs.wdd"), StageHeader{Kind: KindDocIndex, Config: opt.Config, Band: -1, Shard: sh.Index})
 	if err != nil {
@@ -226,7 +231,7 @@ func Signatures(ctx context.Context, opt StageOptions, sh Shard) (*ShardMeta, er
 			var d doc.Doc
 			for b := range work {
 				if gctx.Err() == nil {
-					b.sign(hw, &d, rel, opt.Exact)
+					b.sign(hw, &d, rel, opt.Exact, sh.Fields)
 				}
 				close(b.done)
 			}
@@ -311,13 +316,13 @@ func readSigBatches(ctx context.Context, r io.Reader, sh Shard, maxLine int, que
 }
 
 // sign parses and hashes every line of b.
-func (b *sigBatch) sign(h *Hasher, d *doc.Doc, rel string, exact bool) {
+func (b *sigBatch) sign(h *Hasher, d *doc.Doc, rel string, exact bool, fields jsonl.Fields) {
 	start := 0
 	for i, end := range b.ends {
 		line := b.data[start:end]
 		start = end
 		sd := sigDoc{line: b.lines[i]}
-		if _, err := jsonl.Decode(line, d); err != nil {
+		if _, err := jsonl.DecodeFields(line, d, fields); err != nil {
 			b.reject++
 			b.docs = append(b.docs, sd)
 			continue

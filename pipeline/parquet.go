@@ -19,7 +19,7 @@ func (r *runner) readParquet(ctx context.Context, in Input, f io.ReaderAt, size 
 	if name == "" {
 		name = in.Name
 	}
-	pr, err := parquet.NewReader(f, size, name)
+	pr, err := parquet.NewReaderColumns(f, size, name, in.Fields.TextName(), in.Fields.IDName())
 	if err != nil {
 		return fmt.Errorf("read %s: %w", in.Path, err)
 	}

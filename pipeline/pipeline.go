@@ -72,6 +72,11 @@ type Input struct {
 	// Files are the files of a FormatPages input (Path then only names
 	// the group).
 	Files []File
+	// Fields names the JSONL members and Parquet columns the text and id
+	// are read from (datatrove's text_key and id_key); the zero value is
+	// "text" and "id". Output is in datatrove's schema whatever the
+	// input's names.
+	Fields jsonl.Fields
 	// Open, when set, opens the input instead of os.Open(Path): an object
 	// in S3-compatible storage, say. The Source must read from the start
 	// and at offsets (Parquet); Size must then be its size.

@@ -59,7 +59,7 @@ func (r *runner) process(b *batch, chain []Stage, d *doc.Doc, spare *[2][]byte) 
 			line = b.data[e.start:e.end]
 			size = len(line)
 			st.In.add(size)
-			invalid, err := jsonl.Decode(line, d)
+			invalid, err := jsonl.DecodeFields(line, d, b.in.Fields)
 			if err != nil {
 				parseNanos += int64(time.Since(t))
 				b.reject(e, err, line)
@@ -210,6 +210,7 @@ func errorKind(err error) string {
 		{jsonl.ErrTextType, "text_not_string"},
 		{jsonl.ErrIDType, "bad_id"},
 		{jsonl.ErrMetaType, "metadata_not_object"},
+		{jsonl.ErrFieldClash, "field_clash"},
 		{jsonl.ErrNotObject, "not_object"},
 		{jsonl.ErrTrailing, "invalid_json"},
 		{jsonl.ErrSyntax, "invalid_json"},

@@ -43,6 +43,7 @@ type dedupOpts struct {
 	strict      bool
 	quiet       bool
 	own         ownOpts
+	fields      fieldOpts
 }
 
 func (o *dedupOpts) stageOpts() (dedup.StageOptions, error) {
@@ -186,6 +187,7 @@ signatures, and an input with unreadable records stops dedup (winnow run
 	}
 	taskFlags(sig)
 	runMB(sig)
+	fieldFlags(sig, &o.fields)
 
 	buckets := &cobra.Command{
 		Use:   "buckets --out DIR [--band exact|N]... | [--tasks T --task I]",
@@ -248,6 +250,7 @@ then have no texts: each task sees only its own members.)`,
 	}
 	taskFlags(filter)
 	filterFlags(filter)
+	fieldFlags(filter, &o.fields)
 
 	run := &cobra.Command{
 		Use:   "run --out DIR INPUT...",
@@ -267,6 +270,7 @@ complete. Seconds and docs/s per stage go to DIR/dedup/stages.json.
 	}
 	runMB(run)
 	filterFlags(run)
+	fieldFlags(run, &o.fields)
 	ownFlags(run, &o.own, false)
 	run.Flags().BoolVar(&o.report, "report", false, "write DIR/report.html at the end (see winnow report)")
 
@@ -332,10 +336,15 @@ func dedupShards(o dedupOpts, args []string) (all []dedup.Shard, mine []pipeline
 			return nil, nil, usagef("dedup reads its inputs twice (signatures, then filter): standard input is not supported")
 		}
 	}
+	fields, err := o.fields.fields()
+	if err != nil {
+		return nil, nil, err
+	}
 	ins, _, err := expandInputs(args, o.out)
 	if err != nil {
 		return nil, nil, err
 	}
+	withFields(ins, fields)
 	for i, in := range ins {
 		if in.Format != pipeline.FormatJSONL {
 			// A WARC, Parquet, HTML or text input is read through its
@@ -344,7 +353,7 @@ func dedupShards(o dedupOpts, args []string) (all []dedup.Shard, mine []pipeline
 				in = conv
 			}
 		}
-		all = append(all, dedup.Shard{Index: i, Count: len(ins), Path: in.Path, Name: in.Name, Rel: in.Rel, Size: in.Size, ModTime: in.ModTime.UnixNano()})
+		all = append(all, dedup.Shard{Index: i, Count: len(ins), Path: in.Path, Name: in.Name, Rel: in.Rel, Size: in.Size, ModTime: in.ModTime.UnixNano(), Fields: in.Fields})
 		if i%o.tasks == o.task {
 			mine = append(mine, in)
 		}
@@ -524,6 +533,10 @@ func dedupFilter(ctx context.Context, o dedupOpts, args []string, stdout, stderr
 	if err != nil {
 		return nil, err
 	}
+	fields, err := o.fields.fields()
+	if err != nil {
+		return nil, err
+	}
 	var mismatch atomic.Int64
 	// One chain for every worker (the filters are safe for concurrent use),
 	// so that an injected fault (WINNOW_FAULT) counts over all of them.
@@ -552,7 +565,7 @@ func dedupFilter(ctx context.Context, o dedupOpts, args []string, stdout, stderr
 		OutDir:      outDir,
 		Compression: comp,
 		Strict:      o.strict,
-		Fingerprint: fmt.Sprintf("winnow %s; dedup %+v exact=%v; remove list crc32c %08x; compression=%s", version, opt.Config, opt.Exact, sum, comp),
+		Fingerprint: fmt.Sprintf("winnow %s; dedup %+v exact=%v; remove list crc32c %08x; compression=%s", version, opt.Config, opt.Exact, sum, comp) + fieldsFingerprint(fields),
 		Progress:    &pipeline.Progress{},
 	}
 	if o.tasks > 1 {
@@ -858,10 +871,15 @@ func convertedInput(o dedupOpts, i int, in pipeline.Input) (pipeline.Input, bool
 // that cannot be read stops the run: the copy would not account for them,
 // and winnow run --dedup does.
 func convertInputs(ctx context.Context, o dedupOpts, args []string) error {
+	fields, err := o.fields.fields()
+	if err != nil {
+		return err
+	}
 	ins, _, err := expandInputs(args, o.out)
 	if err != nil {
 		return err
 	}
+	withFields(ins, fields)
 	for i, in := range ins {
 		if in.Format == pipeline.FormatJSONL || i%o.tasks != o.task {
 			continue

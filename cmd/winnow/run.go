@@ -45,6 +45,7 @@ type runOpts struct {
 	changed     func(flag string) bool // whether a flag was given
 	report      bool
 	task        taskOpts
+	fields      fieldOpts
 }
 
 func newRunCmd() *cobra.Command {
@@ -69,6 +70,11 @@ to exactly one place. INPUT is:
                                          devices are skipped and listed in
                                          stats.json (skipped_inputs)
   -                                      JSONL on standard input
+
+JSONL and Parquet documents are read from "text" and "id" unless
+--text-field and --id-field name other members (columns), as datatrove's
+text_key and id_key do: --text-field raw_content for RedPajama. Output is in
+datatrove's schema whatever the input's names.
 
 Outputs:
 
@@ -140,6 +146,7 @@ removed document's metadata.filter_reason names the first stage's reason.
 	f.IntVar(&o.task.task, "task", 0, "this process's task, 0 to --tasks - 1 (default: SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN, or JOB_COMPLETION_INDEX)")
 	f.StringVar(&o.maxDoc, "max-doc-bytes", "16MiB", "reject a document bigger than this as too_large, with its size; bytes, or with KiB, MiB, GiB. Peak memory is about 1 GB + 50x this with the quality filters")
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a pprof CPU profile of the run to this file")
+	fieldFlags(c, &o.fields)
 	return c
 }
 
@@ -196,10 +203,15 @@ func runRun(ctx context.Context, o runOpts, stdout, stderr io.Writer) (err error
 		}()
 		o.out = remote.staging
 	}
+	fields, err := o.fields.fields()
+	if err != nil {
+		return err
+	}
 	inputs, skipped, err := expandInputs(o.inputs, o.out)
 	if err != nil {
 		return err
 	}
+	withFields(inputs, fields)
 	reportSkipped(stderr, skipped)
 	// A task of a split run: its share of the inputs, in its own directory
 	// under DIR (winnow stats DIR puts them together).
@@ -234,7 +246,7 @@ func runRun(ctx context.Context, o runOpts, stdout, stderr io.Writer) (err error
 		Strict:       o.strict,
 		MaxDocBytes:  maxDoc,
 		Skipped:      skipped,
-		Fingerprint:  fmt.Sprintf("winnow %s; stages=%s; spec sha256 %s; compression=%s", version, strings.Join(sp.Names(), ","), sp.Hash(), comp),
+		Fingerprint:  fmt.Sprintf("winnow %s; stages=%s; spec sha256 %s; compression=%s", version, strings.Join(sp.Names(), ","), sp.Hash(), comp) + fieldsFingerprint(fields),
 		Progress:     &pipeline.Progress{},
 	}
 	if o.outFormat != pipeline.FormatJSONL {

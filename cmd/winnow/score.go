@@ -32,6 +32,7 @@ type scoreOpts struct {
 	languages     []string
 	color         string
 	workers       int
+	fields        fieldOpts
 }
 
 func newScoreCmd() *cobra.Command {
@@ -46,8 +47,8 @@ behind it and the spans of text where each fires.
 
 Input: JSONL (datatrove schema: id, text, metadata; .gz/.zst too), one
 document per line: an input whose first line is a JSON object is read so,
-and a line without a "text" string stops it with an error naming the
-line. Anything else (a .txt, a pasted story) is scored as one document
+and a line without a "text" string (or the member --text-field names)
+stops it with an error naming the line. Anything else (a .txt, a pasted story) is scored as one document
 whose id is the file name. Several files are read in turn, with
 the models loaded once; a directory stands for the files under it (in
 lexical order, hidden ones left out); "-" (or no file) is stdin. The
@@ -84,6 +85,7 @@ model's P(machine) (learned_model's value is its logit).`,
 	f.StringSliceVar(&o.languages, "languages", []string{"en"}, "languages the quality filters are meant for (reported, not enforced)")
 	f.StringVar(&o.color, "color", "auto", "highlight spans in --format text: auto, always or never")
 	f.IntVarP(&o.workers, "workers", "w", runtime.GOMAXPROCS(0), "documents scored at once (the output keeps the inputs' order)")
+	fieldFlags(c, &o.fields)
 	return c
 }
 
@@ -124,6 +126,10 @@ func runScore(ctx context.Context, o scoreOpts, ins []string, stdin io.Reader, s
 	if err != nil {
 		return err
 	}
+	fields, err := o.fields.fields()
+	if err != nil {
+		return err
+	}
 	s, err := newScorer(o)
 	if err != nil {
 		return err
@@ -143,7 +149,7 @@ func runScore(ctx context.Context, o scoreOpts, ins []string, stdin io.Reader, s
 		w.Write(b)
 		return w.WriteByte('\n')
 	}
-	return scoreAll(ctx, s, ins, stdin, o.workers, emit)
+	return scoreAll(ctx, s, ins, stdin, o.workers, fields, emit)
 }
 
 // expandDirs replaces each directory among ins by the files under it (and
@@ -205,7 +211,7 @@ func countOf(ss []string, s string) int {
 // files. At most 4 × workers documents are in flight. The first error (a
 // missing file, a bad line, emit's) stops it: the documents before it
 // are emitted, none after.
-func scoreAll(ctx context.Context, s *score.Scorer, ins []string, stdin io.Reader, workers int, emit func(score.Result) error) error {
+func scoreAll(ctx context.Context, s *score.Scorer, ins []string, stdin io.Reader, workers int, fields jsonl.Fields, emit func(score.Result) error) error {
 	type job struct {
 		id, text string
 		res      score.Result
@@ -245,7 +251,7 @@ func scoreAll(ctx context.Context, s *score.Scorer, ins []string, stdin io.Reade
 		defer close(order)
 		defer close(work)
 		for _, in := range ins {
-			if readErr = readInput(ctx, in, stdin, send); readErr != nil {
+			if readErr = readInput(ctx, in, stdin, fields, send); readErr != nil {
 				return
 			}
 		}
@@ -275,7 +281,7 @@ func scoreAll(ctx context.Context, s *score.Scorer, ins []string, stdin io.Reade
 
 // readInput hands each document of one input ("-": stdin) to send: a
 // JSONL input's lines, anything else as one document named after the file.
-func readInput(ctx context.Context, in string, stdin io.Reader, send func(id, text string) error) error {
+func readInput(ctx context.Context, in string, stdin io.Reader, fields jsonl.Fields, send func(id, text string) error) error {
 	var src io.Reader = stdin
 	name := "stdin"
 	if in != "-" {
@@ -323,7 +329,7 @@ func readInput(ctx context.Context, in string, stdin io.Reader, send func(id, te
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
-		if _, err := jsonl.Decode(line, &d); err != nil {
+		if _, err := jsonl.DecodeFields(line, &d, fields); err != nil {
 			return fmt.Errorf("score %s line %d: %w", in, n, err)
 		}
 		id := d.ID

@@ -2,9 +2,11 @@ package jsonl
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -24,6 +26,50 @@ var (
 	ErrDepth       = errors.New("jsonl: JSON nested too deeply")
 	ErrLineTooLong = errors.New("jsonl: line too long")
 )
+
+// ErrFieldClash rejects a record that, read with other Fields than
+// datatrove's, also has a member of the name its text or id is written
+// under ("text", "id"): kept, it would be a second member of that name in
+// the output.
+var ErrFieldClash = errors.New("jsonl: record has a member of the name the text or id is written under")
+
+// Fields names the members a record's text and id are read from:
+// datatrove's JsonlReader text_key and id_key. The zero value is
+// datatrove's schema, "text" and "id". Documents are written in that
+// schema whatever they were read from.
+type Fields struct {
+	Text string // "" means "text"
+	ID   string // "" means "id"
+}
+
+// TextName and IDName return the names f reads, defaults filled in.
+func (f Fields) TextName() string { return cmp.Or(f.Text, "text") }
+func (f Fields) IDName() string   { return cmp.Or(f.ID, "id") }
+
+// Check reports a Fields that cannot be read: a name that is empty once
+// given, "metadata", or the same for text and id.
+func (f Fields) Check() error {
+	t, i := f.TextName(), f.IDName()
+	switch {
+	case t == "metadata" || i == "metadata":
+		return errors.New(`the text and id fields cannot be "metadata"`)
+	case t == i:
+		return fmt.Errorf("the text and id fields are both %q", t)
+	}
+	return nil
+}
+
+// fieldError is one of the Err… errors about the text or id member,
+// said with the member's name when Fields renamed it.
+type fieldError struct {
+	err        error
+	from, name string // the default name in err's message, the one read
+}
+
+func (e *fieldError) Error() string {
+	return strings.Replace(e.err.Error(), strconv.Quote(e.from), strconv.Quote(e.name), 1)
+}
+func (e *fieldError) Unwrap() error { return e.err }
 
 // SyntaxError says where in a line a record went wrong.
 type SyntaxError struct {
@@ -45,6 +91,28 @@ const maxDepth = 10000
 //
 // d's strings do not alias line, so line may be reused after Decode returns.
 func Decode(line []byte, d *doc.Doc) (invalid bool, err error) {
+	return DecodeFields(line, d, Fields{})
+}
+
+// DecodeFields is Decode reading the text and id from the members f names.
+// Another member named "text" or "id" is then an error (ErrFieldClash),
+// since d is written back with its text and id under those names.
+func DecodeFields(line []byte, d *doc.Doc, f Fields) (invalid bool, err error) {
+	textKey, idKey := f.TextName(), f.IDName()
+	renamed := textKey != "text" || idKey != "id"
+	fieldErr := func(err error) error {
+		switch {
+		case err == ErrTextType || err == ErrNoText:
+			if textKey != "text" {
+				return &fieldError{err, "text", textKey}
+			}
+		case err == ErrIDType:
+			if idKey != "id" {
+				return &fieldError{err, "id", idKey}
+			}
+		}
+		return err
+	}
 	d.Reset()
 	p := parser{b: line}
 	p.ws()
@@ -73,20 +141,23 @@ func Decode(line []byte, d *doc.Doc) (invalid bool, err error) {
 			p.i++
 			p.ws()
 			start := p.i
-			switch key {
-			case "text":
+			if renamed && key != textKey && key != idKey && (key == "text" || key == "id") {
+				return false, &SyntaxError{start, fmt.Errorf("%w: %q, beside the %q (text) and %q (id) read", ErrFieldClash, key, textKey, idKey)}
+			}
+			switch {
+			case key == textKey:
 				if p.peek() != '"' {
 					if err := p.skip(0); err != nil {
 						return false, err
 					}
-					return false, &SyntaxError{start, ErrTextType}
+					return false, &SyntaxError{start, fieldErr(ErrTextType)}
 				}
 				s, ok := p.str()
 				if !ok {
 					return false, p.fail(ErrSyntax)
 				}
 				d.Text, hasText = s, true
-			case "id":
+			case key == idKey:
 				switch c := p.peek(); {
 				case c == '"':
 					s, ok := p.str()
@@ -107,9 +178,9 @@ func Decode(line []byte, d *doc.Doc) (invalid bool, err error) {
 					if err := p.skip(0); err != nil {
 						return false, err
 					}
-					return false, &SyntaxError{start, ErrIDType}
+					return false, &SyntaxError{start, fieldErr(ErrIDType)}
 				}
-			case "metadata":
+			case key == "metadata":
 				c := p.peek()
 				if err := p.skip(0); err != nil {
 					return false, err
@@ -145,7 +216,7 @@ func Decode(line []byte, d *doc.Doc) (invalid bool, err error) {
 		return false, p.fail(ErrTrailing)
 	}
 	if !hasText {
-		return false, &SyntaxError{0, ErrNoText}
+		return false, &SyntaxError{0, fieldErr(ErrNoText)}
 	}
 	return p.invalid, nil
 }

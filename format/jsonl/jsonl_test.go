@@ -159,6 +159,39 @@ func FuzzDecode(f *testing.F) {
 	})
 }
 
+// FuzzDecodeFields: a record read with other Fields is written back in
+// datatrove's schema with one "text" and one "id": re-read with Decode it
+// is the same document.
+func FuzzDecodeFields(f *testing.F) {
+	for _, s := range []string{
+		`{"doc_id":"a","content":"hi","metadata":{"url":"x"},"lang":"en"}`,
+		`{"content":"a","text":"b"}`, `{"doc_id":1,"content":"x","id":"y"}`, `{"text":"t"}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		var d doc.Doc
+		if _, err := DecodeFields(in, &d, Fields{Text: "content", ID: "doc_id"}); err != nil {
+			var se *SyntaxError
+			if !errors.As(err, &se) {
+				t.Fatalf("error %v is not a *SyntaxError", err)
+			}
+			return
+		}
+		out, err := AppendDoc(nil, &d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var d2 doc.Doc
+		if _, err := Decode(bytes.TrimSuffix(out, []byte("\n")), &d2); err != nil {
+			t.Fatalf("re-decode %q: %v", out, err)
+		}
+		if d2.Text != d.Text || d2.ID != d.ID || len(d2.Extra) != len(d.Extra) {
+			t.Fatalf("round trip changed doc: %q -> %q", in, out)
+		}
+	})
+}
+
 func FuzzLineReader(f *testing.F) {
 	f.Add([]byte("a\nb\r\n\nccc"), 4)
 	f.Fuzz(func(t *testing.T, in []byte, max int) {
@@ -193,4 +226,57 @@ func FuzzLineReader(f *testing.F) {
 			t.Fatalf("%d lines, want >= %d", total, want)
 		}
 	})
+}
+
+func TestDecodeFields(t *testing.T) {
+	f := Fields{Text: "content", ID: "doc_id"}
+	for _, c := range []struct {
+		line, id, text, extra, err string
+		is                         error
+	}{
+		{line: `{"doc_id": "a", "content": "story", "lang": "en"}`, id: "a", text: "story", extra: "lang"},
+		{line: `{"doc_id": 7, "content": "story"}`, id: "7", text: "story"},
+		{line: `{"content": "story", "metadata": {"k": 1}}`, text: "story"},
+		{line: `{"doc_id": "a"}`, err: `jsonl: record has no "content" field at byte 0`, is: ErrNoText},
+		{line: `{"content": 5}`, err: `jsonl: "content" is not a string at byte 12`, is: ErrTextType},
+		{line: `{"content": "s", "doc_id": true}`, err: `jsonl: "doc_id" is not a string or number at byte 27`, is: ErrIDType},
+		{line: `{"content": "s", "text": "other"}`, is: ErrFieldClash},
+		{line: `{"id": "x", "content": "s"}`, is: ErrFieldClash},
+	} {
+		var d doc.Doc
+		_, err := DecodeFields([]byte(c.line), &d, f)
+		if c.is != nil {
+			if !errors.Is(err, c.is) || c.err != "" && err.Error() != c.err {
+				t.Errorf("%s: error %v, want %v %q", c.line, err, c.is, c.err)
+			}
+			continue
+		}
+		if err != nil || d.ID != c.id || d.Text != c.text {
+			t.Errorf("%s: id %q text %q err %v", c.line, d.ID, d.Text, err)
+		}
+		if c.extra != "" && (len(d.Extra) != 1 || d.Extra[0].Key != c.extra) {
+			t.Errorf("%s: extra %+v", c.line, d.Extra)
+		}
+	}
+	// Written back in datatrove's schema.
+	var d doc.Doc
+	if _, err := DecodeFields([]byte(`{"content": "story", "doc_id": "a"}`), &d, f); err != nil {
+		t.Fatal(err)
+	}
+	out, _ := AppendDoc(nil, &d)
+	if string(out) != `{"id":"a","text":"story","metadata":{}}`+"\n" {
+		t.Errorf("written %s", out)
+	}
+	// The default Fields are Decode's.
+	if _, err := DecodeFields([]byte(`{"text": "t", "content": "c"}`), &d, Fields{}); err != nil || d.Text != "t" {
+		t.Errorf("default fields: %q %v", d.Text, err)
+	}
+	for _, bad := range []Fields{{Text: "metadata"}, {ID: "text"}, {Text: "x", ID: "x"}} {
+		if bad.Check() == nil {
+			t.Errorf("%+v: Check passed", bad)
+		}
+	}
+	if (Fields{Text: "content"}).Check() != nil || (Fields{}).Check() != nil {
+		t.Error("Check refused good fields")
+	}
 }

@@ -512,3 +512,46 @@ func writeRandom(t testing.TB, path string, n, size int, o Options) int64 {
 	}
 	return total
 }
+
+// NewReaderColumns reads the text and id from other columns (datatrove's
+// text_key and id_key) and refuses a file that also has a "text" or "id"
+// column, which the output would write over.
+func TestReaderColumns(t *testing.T) {
+	type row struct {
+		DocID   string `parquet:"doc_id"`
+		Content string `parquet:"content"`
+		Lang    string `parquet:"lang"`
+	}
+	var buf bytes.Buffer
+	if err := pq.Write(&buf, []row{{"d1", "the story", "en"}, {"d2", "another", "fr"}}); err != nil {
+		t.Fatal(err)
+	}
+	b := buf.Bytes()
+	r, err := NewReaderColumns(bytes.NewReader(b), int64(len(b)), "c.parquet", "content", "doc_id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for {
+		var d doc.Doc
+		if err := r.Next(&d); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, fmt.Sprintf("%s=%s %s=%s", d.ID, d.Text, d.Extra[0].Key, d.Extra[0].Value))
+	}
+	if want := []string{`d1=the story lang="en"`, `d2=another lang="fr"`}; !reflect.DeepEqual(got, want) {
+		t.Errorf("read %q, want %q", got, want)
+	}
+	if _, err := NewReader(bytes.NewReader(b), int64(len(b)), "c.parquet"); !errors.Is(err, ErrNoText) {
+		t.Errorf("default columns: %v, want ErrNoText", err)
+	}
+	if _, err := NewReaderColumns(bytes.NewReader(b), int64(len(b)), "c.parquet", "body", "doc_id"); !errors.Is(err, ErrNoText) || !strings.Contains(err.Error(), `"body"`) {
+		t.Errorf("missing text column: %v", err)
+	}
+	std := writeDocs(t, Options{}, mkdoc("a", "x", "", "content", `"y"`))
+	if _, err := NewReaderColumns(bytes.NewReader(std), int64(len(std)), "s.parquet", "content", "id"); err == nil || !strings.Contains(err.Error(), `column "text"`) {
+		t.Errorf("a text column beside the one read: %v", err)
+	}
+}

@@ -42,6 +42,8 @@ type Reader struct {
 	file     *pq.File
 	fields   []pq.Field
 	jsonCols map[string]bool
+	textCol  string // the column read as the text: "text" unless NewReaderColumns renamed it
+	idCol    string // the column read as the id: "id" unless renamed
 
 	rowGroup int     // index of the next row group to open
 	rows     pq.Rows // rows of the current row group, or nil
@@ -60,6 +62,15 @@ type Reader struct {
 //
 // It fails if the file is not Parquet or has no "text" column.
 func NewReader(r io.ReaderAt, size int64, name string) (rd *Reader, err error) {
+	return NewReaderColumns(r, size, name, "text", "id")
+}
+
+// NewReaderColumns is NewReader reading the text from column textCol and
+// the id from column idCol (datatrove's text_key and id_key). Documents
+// are written in datatrove's schema whatever they were read from, so a
+// file that has a column "text" or "id" besides the ones read is refused:
+// it would be a second member of that name in the output.
+func NewReaderColumns(r io.ReaderAt, size int64, name, textCol, idCol string) (rd *Reader, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			rd, err = nil, fmt.Errorf("open %s: %w: %v", name, ErrCorrupt, p)
@@ -72,14 +83,20 @@ func NewReader(r io.ReaderAt, size int64, name string) (rd *Reader, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w: %v", name, ErrCorrupt, err)
 	}
-	rd = &Reader{name: name, ra: r, size: size, file: f, fields: f.Schema().Fields(), m: map[string]any{}}
+	rd = &Reader{name: name, ra: r, size: size, file: f, fields: f.Schema().Fields(), m: map[string]any{}, textCol: textCol, idCol: idCol}
 	var text pq.Field
 	for _, fl := range rd.fields {
-		if fl.Name() == "text" {
+		switch n := fl.Name(); {
+		case n == textCol:
 			text = fl
+		case n != idCol && (n == "text" || n == "id"):
+			return nil, fmt.Errorf("open %s: column %q beside the text column %q and id column %q read: it would be written over", name, n, textCol, idCol)
 		}
 	}
 	if text == nil {
+		if textCol != "text" {
+			return nil, fmt.Errorf("open %s: %w", name, fmt.Errorf("%w (looked for %q)", ErrNoText, textCol))
+		}
 		return nil, fmt.Errorf("open %s: %w", name, ErrNoText)
 	}
 	if !text.Leaf() || text.Repeated() || text.Type().Kind() != pq.ByteArray {
@@ -267,7 +284,7 @@ func (r *Reader) decode(row pq.Row, idx int64, d *doc.Doc) (err error) {
 		key := fl.Name()
 		v := r.m[key]
 		switch key {
-		case "text":
+		case r.textCol:
 			switch x := v.(type) {
 			case string:
 				d.Text = x
@@ -277,7 +294,7 @@ func (r *Reader) decode(row pq.Row, idx int64, d *doc.Doc) (err error) {
 			default:
 				return fmt.Errorf("read %s row %d: %w (%T)", r.name, idx, ErrTextType, v)
 			}
-		case "id":
+		case r.idCol:
 			id, ok, err := idString(v)
 			if err != nil {
 				return fmt.Errorf("read %s row %d: %w", r.name, idx, err)
