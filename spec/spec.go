@@ -48,6 +48,7 @@ package spec
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -69,8 +70,23 @@ const (
 // Spec is a pipeline: stages in order, then deduplication.
 type Spec struct {
 	Description string
+	Input       Input
 	Stages      []Stage
 	Dedup       string // DedupNone, DedupExact or DedupMinHash
+}
+
+// Input says where JSONL and Parquet inputs keep a document's text and id
+// (datatrove's text_key and id_key; --text-field and --id-field): the
+// spec file's
+//
+//	input:
+//	  text_field: raw_content
+//	  id_field: doc_id
+//
+// Empty means datatrove's "text" and "id".
+type Input struct {
+	TextField string
+	IDField   string
 }
 
 // Stage is one stage of a spec. Config is a pointer to the stage's typed
@@ -190,8 +206,26 @@ func parse(file string, data []byte) (*Spec, error) {
 			s.Dedup = v.Value
 		case "stages":
 			stages = v
+		case "input":
+			if v.Kind != yaml.MappingNode {
+				return nil, errAt(file, v, "", "input", "want a mapping with text_field and/or id_field")
+			}
+			for j := 0; j+1 < len(v.Content); j += 2 {
+				ik, iv := v.Content[j], v.Content[j+1]
+				if iv.Kind != yaml.ScalarNode || iv.Tag == "!!null" || strings.TrimSpace(iv.Value) == "" {
+					return nil, errAt(file, iv, "", "input."+ik.Value, "want a member name")
+				}
+				switch ik.Value {
+				case "text_field":
+					s.Input.TextField = iv.Value
+				case "id_field":
+					s.Input.IDField = iv.Value
+				default:
+					return nil, errAt(file, ik, "", "input."+ik.Value, "unknown key (known: text_field, id_field)")
+				}
+			}
 		default:
-			return nil, errAt(file, k, "", k.Value, "unknown key (known: stages, dedup, description)")
+			return nil, errAt(file, k, "", k.Value, "unknown key (known: description, input, stages, dedup)")
 		}
 	}
 	if stages == nil {
@@ -238,6 +272,13 @@ func (s *Spec) Validate() error {
 		s.Dedup = DedupNone
 	default:
 		return &Error{Param: "dedup", Msg: fmt.Sprintf("want none, exact or minhash, not %q", s.Dedup)}
+	}
+	t, id := cmp.Or(s.Input.TextField, "text"), cmp.Or(s.Input.IDField, "id")
+	switch {
+	case t == "metadata" || id == "metadata":
+		return &Error{Param: "input", Msg: `the text and id fields cannot be "metadata"`}
+	case t == id:
+		return &Error{Param: "input", Msg: fmt.Sprintf("text_field and id_field are both %q", t)}
 	}
 	for _, st := range s.Stages {
 		v, ok := st.Config.(interface{ Validate() error })
@@ -319,6 +360,16 @@ func (s *Spec) render(withDescription bool) []byte {
 	top := &yaml.Node{Kind: yaml.MappingNode}
 	if withDescription && s.Description != "" {
 		top.Content = append(top.Content, str("description"), str(s.Description))
+	}
+	if s.Input != (Input{}) {
+		in := &yaml.Node{Kind: yaml.MappingNode}
+		if s.Input.TextField != "" {
+			in.Content = append(in.Content, str("text_field"), str(s.Input.TextField))
+		}
+		if s.Input.IDField != "" {
+			in.Content = append(in.Content, str("id_field"), str(s.Input.IDField))
+		}
+		top.Content = append(top.Content, str("input"), in)
 	}
 	list := &yaml.Node{Kind: yaml.SequenceNode}
 	for _, st := range s.Stages {

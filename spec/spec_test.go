@@ -148,7 +148,10 @@ func TestErrors(t *testing.T) {
 		{"parameters not a mapping", "stages:\n  - lang_v1: 0.5\n", `bad.yaml:2:14: lang_v1: want a mapping of parameters (name: value)`},
 		{"bad dedup", "stages: []\ndedup: fuzzy\n", `bad.yaml:2:8: dedup: want none, exact or minhash, not "fuzzy"`},
 		{"missing stages", "dedup: exact\n", `bad.yaml:1:1: stages: missing`},
-		{"unknown key", "stages: []\nfilters: [x]\n", `bad.yaml:2:1: filters: unknown key (known: stages, dedup, description)`},
+		{"unknown key", "stages: []\nfilters: [x]\n", `bad.yaml:2:1: filters: unknown key (known: description, input, stages, dedup)`},
+		{"unknown input key", "input: {text: content}\nstages: []\n", `bad.yaml:1:9: input.text: unknown key (known: text_field, id_field)`},
+		{"empty input field", "input: {text_field: \"\"}\nstages: []\n", `bad.yaml:1:21: input.text_field: want a member name`},
+		{"input same fields", "input: {text_field: a, id_field: a}\nstages: []\n", `input: text_field and id_field are both "a"`},
 		{"not a mapping", "- lang_v1\n", `bad.yaml:1:1: want a mapping with stages:`},
 		{"stage entry with two keys", "stages:\n  - {lang_v1: {}, pii_v1: {}}\n", `bad.yaml:2:5: stages: want a stage name, or a name mapping to its parameters`},
 		{"malformed", "stages: [lang_v1\n", `bad.yaml: `},
@@ -210,5 +213,26 @@ func TestPresetSummary(t *testing.T) {
 	}
 	if _, err := PresetSummary("nope"); err == nil {
 		t.Error("an unknown preset has a summary")
+	}
+}
+
+// input: names the members JSONL and Parquet inputs keep the text and id
+// in; it is part of the canonical text (and so of the hash) only when it
+// names other members than datatrove's.
+func TestInputFields(t *testing.T) {
+	s, err := Parse("in.yaml", []byte("input:\n  text_field: raw_content\nstages: [gopher_quality_v1]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Input != (Input{TextField: "raw_content"}) {
+		t.Errorf("input %+v", s.Input)
+	}
+	back, err := Parse("canonical.yaml", s.Canonical())
+	if err != nil || back.Input != s.Input || back.Hash() != s.Hash() {
+		t.Errorf("canonical %s: %+v %v", s.Canonical(), back, err)
+	}
+	plain, _ := Parse("plain.yaml", []byte("stages: [gopher_quality_v1]\n"))
+	if plain.Hash() == s.Hash() || strings.Contains(string(plain.Canonical()), "input") {
+		t.Errorf("without input: hash %s, canonical %s", plain.Hash(), plain.Canonical())
 	}
 }

@@ -74,6 +74,10 @@ func TestTextField(t *testing.T) {
 	if err != nil || !strings.Contains(string(rej), `record has a member of the name`) || !strings.Contains(string(rej), `no \"content\" field`) {
 		t.Errorf("rejected: %s %v", rej, err)
 	}
+	// DIR/spec.yaml, which runs the pipeline again, names them.
+	if b, err := os.ReadFile(filepath.Join(out, "spec.yaml")); err != nil || !strings.Contains(string(b), "text_field: content") || !strings.Contains(string(b), "id_field: doc_id") {
+		t.Errorf("spec.yaml: %s %v", b, err)
+	}
 	// The names are part of the run: without them the same --out is refused.
 	if r := winnow(t, nil, "run", "--quiet", "--filters", "gopher_quality_v1", "--compression", "none", "--out", out, namedIn); r.code == 0 || !strings.Contains(r.stderr, "another configuration") {
 		t.Errorf("rerun without the fields: exit %d: %s", r.code, r.stderr)
@@ -116,6 +120,16 @@ func TestTextField(t *testing.T) {
 	r = winnow(t, []byte(`{"doc_id": "a", "text": "b"}`+"\n"), append([]string{"score", "-"}, fields...)...)
 	if r.code != 1 || !strings.Contains(r.stderr, `line 1`) {
 		t.Errorf("score of a line without content: exit %d: %s", r.code, r.stderr)
+	}
+	// The same from a --config file's input: section.
+	cfg := filepath.Join(dir, "in.yaml")
+	os.WriteFile(cfg, []byte("input:\n  text_field: content\n  id_field: doc_id\nstages: [gopher_quality_v1]\n"), 0o644)
+	out2 := filepath.Join(dir, "run2")
+	if r := winnow(t, nil, "run", "--quiet", "--config", cfg, "--compression", "none", "--out", out2, namedIn); r.code != 0 {
+		t.Fatalf("run --config with input: exit %d: %s", r.code, r.stderr)
+	}
+	if st := readStats(t, out2); st.Kept.Docs+st.Removed.Docs != 4 || st.Rejected.Docs != 0 {
+		t.Errorf("run --config with input: kept %d removed %d rejected %d", st.Kept.Docs, st.Removed.Docs, st.Rejected.Docs)
 	}
 	if r := winnow(t, nil, "run", "--out", filepath.Join(dir, "x"), "--text-field", "metadata", namedIn); r.code != 2 {
 		t.Errorf("--text-field metadata: exit %d: %s", r.code, r.stderr)

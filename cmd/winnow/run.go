@@ -203,10 +203,20 @@ func runRun(ctx context.Context, o runOpts, stdout, stderr io.Writer) (err error
 		}()
 		o.out = remote.staging
 	}
+	// A --config file's input: section names the fields unless the flags do.
+	if sp.Input.TextField != "" && !o.changed("text-field") {
+		o.fields.text = sp.Input.TextField
+	}
+	if sp.Input.IDField != "" && !o.changed("id-field") {
+		o.fields.id = sp.Input.IDField
+	}
 	fields, err := o.fields.fields()
 	if err != nil {
 		return err
 	}
+	// The spec that runs, and DIR/spec.yaml, say where the text was read
+	// from; the spec's hash in the resume fingerprint so covers it.
+	sp.Input = spec.Input{TextField: fields.Text, IDField: fields.ID}
 	inputs, skipped, err := expandInputs(o.inputs, o.out)
 	if err != nil {
 		return err
@@ -246,7 +256,7 @@ func runRun(ctx context.Context, o runOpts, stdout, stderr io.Writer) (err error
 		Strict:       o.strict,
 		MaxDocBytes:  maxDoc,
 		Skipped:      skipped,
-		Fingerprint:  fmt.Sprintf("winnow %s; stages=%s; spec sha256 %s; compression=%s", version, strings.Join(sp.Names(), ","), sp.Hash(), comp) + fieldsFingerprint(fields),
+		Fingerprint:  fmt.Sprintf("winnow %s; stages=%s; spec sha256 %s; compression=%s", version, strings.Join(sp.Names(), ","), sp.Hash(), comp),
 		Progress:     &pipeline.Progress{},
 	}
 	if o.outFormat != pipeline.FormatJSONL {
