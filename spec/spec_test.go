@@ -177,6 +177,7 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte("stages:\n  - gopher_repetition_v1: {top_n_grams: [{n: 2, frac: 0.2}]}\n  - extract_v1: {timeout: 1s}\n"))
 	f.Add([]byte("stages: [lang_v1]\ndedup: exact\n"))
+	f.Add([]byte("input: {text_field: raw_content, id_field: \"doc: id #1\"}\nstages: []\n"))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		s, err := Parse("f.yaml", in)
 		if err != nil {
