@@ -340,8 +340,9 @@ const (
 
 // machineLogit returns the logit of the text model's P(machine), clamped
 // to ±8, and the probability; through margin when there is one (the same
-// probability up to rounding), else through Predict.
-func machineLogit(tm *fasttext.Model, margin *fasttext.Margin, text string) (float64, float64) {
+// probability up to rounding), else through Predict. read is false when
+// text has no word to read: then the logit is 0.
+func machineLogit(tm *fasttext.Model, margin *fasttext.Margin, text string) (logit, prob float64, read bool) {
 	buf := normBufs.Get().(*[]byte)
 	*buf = appendNormalized((*buf)[:0], text, nil)
 	// The model only reads the string during the call; the buffer is
@@ -352,7 +353,7 @@ func machineLogit(tm *fasttext.Model, margin *fasttext.Margin, text string) (flo
 		// a credit or clutter): no evidence either way. The model itself
 		// would still read its end-of-text row, which leans human.
 		normBufs.Put(buf)
-		return 0, 0.5
+		return 0, 0.5, false
 	}
 	p, found := 0.0, false
 	if margin != nil {
@@ -371,7 +372,7 @@ func machineLogit(tm *fasttext.Model, margin *fasttext.Margin, text string) (flo
 	}
 	p = math.Min(math.Max(p, 1e-4), 1-1e-4)
 	l := math.Log(p / (1 - p))
-	return math.Max(-8, math.Min(8, l)), p
+	return math.Max(-8, math.Min(8, l)), p, true
 }
 
 // ModelInput returns the text a version's learned model reads for text,

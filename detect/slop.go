@@ -118,6 +118,10 @@ type Result struct {
 	PMachine  float64  `json:"p_machine"`
 	Reasons   []Reason `json:"reasons"`
 	Threshold float64  `json:"threshold"`
+	// NoWords says the text model found no word to read (an empty text,
+	// or one whose every line is a credit or page clutter): it gave no
+	// evidence, PMachine is 0.5 and no reason is its.
+	NoWords bool `json:"no_words,omitempty"`
 }
 
 // Flagged reports whether the score reaches the threshold.
@@ -187,22 +191,22 @@ func (d *Detector) Threshold() float64 { return d.cfg.Threshold }
 // Signals measures every signal of text, the learned model's included
 // (slop_v2 reads the first ReadBytesV2 of it).
 func (d *Detector) Signals(text string, prior Prior) []Signal {
-	sigs, _, _ := d.signals(text, prior)
+	sigs, _, _, _ := d.signals(text, prior)
 	return sigs
 }
 
 // signals measures the signals and returns the text the learned model
 // read (a prefix of the masked story, with text's offsets) and whether it
 // was repaired before the model read it (then its offsets are not text's).
-func (d *Detector) signals(text string, prior Prior) ([]Signal, string, bool) {
+func (d *Detector) signals(text string, prior Prior) (sigs []Signal, read string, repaired, words bool) {
 	sigs, story := d.set.extract(text, prior) // slop_v2's reads its first ReadBytesV2
 	read, modelText := d.set.modelText(story)
-	logit, p := machineLogit(d.text, d.margin, modelText)
+	logit, p, words := machineLogit(d.text, d.margin, modelText)
 	sigs[len(sigs)-1].Value = logit
 	if d.set.version == NameV2 {
 		gateByModel(sigs, p)
 	}
-	return sigs, read, len(modelText) != len(read) || modelText != read
+	return sigs, read, len(modelText) != len(read) || modelText != read, words
 }
 
 // Score scores text. prior adds what an earlier clean stage removed.
@@ -212,8 +216,9 @@ func (d *Detector) signals(text string, prior Prior) ([]Signal, string, bool) {
 // documents or, with Config.ExplainModel, for every document.
 func (d *Detector) Score(text string, prior Prior) Result {
 	text = head(text, d.set.readBytes)
-	sigs, read, repaired := d.signals(text, prior)
+	sigs, read, repaired, words := d.signals(text, prior)
 	res := d.combine(sigs)
+	res.NoWords = !words
 	if d.set.version == NameV2 && !repaired && (res.Flagged() || d.cfg.ExplainModel) {
 		for i := range res.Reasons {
 			if res.Reasons[i].Signal == SigModel {

@@ -106,6 +106,10 @@ func New(o Options) (*Scorer, error) {
 // Filters returns the names of the quality filters, in FineWeb's order.
 func (s *Scorer) Filters() []string { return append([]string(nil), s.names...) }
 
+// NoWordsExplain is the explanation of a text the text model had no word
+// of to read (detect.Result.NoWords).
+const NoWordsExplain = "the text model found no words to read (the text is empty, or only credit lines and page clutter), so it gives no evidence either way: P(machine) = 0.5"
+
 // Score scores one document.
 func (s *Scorer) Score(id, text string) Result {
 	r := s.lang.Identify(text)
@@ -126,6 +130,9 @@ func (s *Scorer) Score(id, text string) Result {
 	}
 	for _, r := range out.Slop.Reasons {
 		out.Explain = append(out.Explain, r.Explain())
+	}
+	if out.Slop.NoWords {
+		out.Explain = append(out.Explain, NoWordsExplain)
 	}
 	return out
 }

@@ -31,3 +31,19 @@ func TestOtherLanguageNotFlagged(t *testing.T) {
 		t.Errorf("seed: language %s, flagged %v, note %q", r.Language, r.Flagged, r.Note)
 	}
 }
+
+// An empty text: the text model had nothing to read, and the explanation
+// says so instead of nothing.
+func TestEmptyTextExplained(t *testing.T) {
+	s, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := s.Score("empty", "")
+	if !r.Slop.NoWords || r.Slop.PMachine != 0.5 || r.Flagged || len(r.Explain) != 1 || !strings.Contains(r.Explain[0], "no words to read") {
+		t.Errorf("empty text: %+v", r)
+	}
+	if r := s.Score("post", "My sister never called me back after the wedding, and I still do not know why."); r.Slop.NoWords {
+		t.Errorf("a sentence: no words %v", r.Slop.NoWords)
+	}
+}

@@ -416,6 +416,9 @@ func writeText(w io.Writer, sc score.Result, color bool) {
 			marks = append(marks, mark{sp, i + 1})
 		}
 	}
+	if sc.Slop.NoWords {
+		fmt.Fprintf(w, "      %s\n", score.NoWordsExplain)
+	}
 	var q []string
 	for _, n := range filter.Names() {
 		v := sc.Quality[n]

@@ -150,8 +150,8 @@ func TestNoWordsNoModelEvidence(t *testing.T) {
 	det := detector(t)
 	for _, text := range []string{"", " \n\n\t", "A worried woman | Source: Midjourney\n\nA man in a suit | Source: Midjourney\n"} {
 		res := det.Score(text, detect.Prior{})
-		if res.PMachine != 0.5 {
-			t.Errorf("%q: P(machine) %v, want 0.5", text, res.PMachine)
+		if res.PMachine != 0.5 || !res.NoWords {
+			t.Errorf("%q: P(machine) %v, no words %v; want 0.5, true", text, res.PMachine, res.NoWords)
 		}
 		for _, r := range res.Reasons {
 			if r.Signal == detect.SigModel {
@@ -165,8 +165,8 @@ func TestNoWordsNoModelEvidence(t *testing.T) {
 		t.Errorf("credits-only page: reasons %+v", res.Reasons)
 	}
 	// One word is something to read.
-	if res := det.Score("Hello", detect.Prior{}); res.PMachine == 0.5 {
-		t.Errorf("one word: P(machine) 0.5, the model did not read it")
+	if res := det.Score("Hello", detect.Prior{}); res.PMachine == 0.5 || res.NoWords {
+		t.Errorf("one word: P(machine) %v, no words %v: the model did not read it", res.PMachine, res.NoWords)
 	}
 }
 
