@@ -368,7 +368,7 @@ func machineLogit(tm *fasttext.Model, margin *fasttext.Margin, text string) (log
 	}
 	normBufs.Put(buf)
 	if !found {
-		p = 0.5 // no input row: no evidence
+		return 0, 0.5, false // no input row: nothing read either
 	}
 	p = math.Min(math.Max(p, 1e-4), 1-1e-4)
 	l := math.Log(p / (1 - p))

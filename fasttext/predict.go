@@ -785,13 +785,13 @@ func (m *matrix) addCodes16(h []float32, rows []int32) {
 	cen := m.pq.centroids[:8*ksub*2]
 	codes, norms := m.codes, m.normCodes
 	var ncen []float32
-	if m.qnorm {
-		ncen = m.npq.centroids
-	}
 	nstride := 0
 	if m.qnorm {
-		nstride = m.npq.lastdsub
+		ncen, nstride = m.npq.centroids, m.npq.lastdsub
 	}
+	// Sixteen locals rather than h[k] += …: the sums stay in registers
+	// across the rows (one store each at the end), and the order of the
+	// additions per value is addRows16's.
 	h0, h1, h2, h3, h4, h5, h6, h7, h8, h9, h10, h11, h12, h13, h14, h15 := h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10], h[11], h[12], h[13], h[14], h[15]
 	for _, r := range rows {
 		alpha := float32(1)

@@ -36,7 +36,7 @@ func (o fieldOpts) fields() (jsonl.Fields, error) {
 	return f, nil
 }
 
-// fingerprint is what the names add to a run's resume fingerprint:
+// fieldsFingerprint is what the names add to a run's resume fingerprint:
 // nothing for datatrove's, so that runs of earlier versions resume.
 func fieldsFingerprint(f jsonl.Fields) string {
 	if f.TextName() == "text" && f.IDName() == "id" {

@@ -48,8 +48,9 @@ behind it and the spans of text where each fires.
 Input: JSONL (datatrove schema: id, text, metadata; .gz/.zst too), one
 document per line: an input whose first line is a JSON object is read so,
 and a line without a "text" string (or the member --text-field names)
-stops it with an error naming the line. Anything else (a .txt, a pasted story) is scored as one document
-whose id is the file name. Several files are read in turn, with
+stops it with an error naming the line. Anything else (a .txt, a pasted
+story) is scored as one document whose id is the file name. Several files
+are read in turn, with
 the models loaded once; a directory stands for the files under it (in
 lexical order, hidden ones left out); "-" (or no file) is stdin. The
 documents, of one feed or of many files, are scored on --workers
