@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -563,8 +564,9 @@ func TestWorkersDefault(t *testing.T) {
 	}
 }
 
-// winnow score DIR scores the files under DIR (and links to files) in
-// lexical order, hidden ones left out; an empty directory is an error that
+// winnow score DIR scores the text, JSONL and HTML files under DIR (and
+// links to them) in lexical order, hidden ones left out, and says on
+// stderr which others it skipped; a directory with none is an error that
 // names it.
 func TestScoreDir(t *testing.T) {
 	dir := t.TempDir()
@@ -572,6 +574,8 @@ func TestScoreDir(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "b", ".git", "config"), []byte("[core]\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, ".DS_Store"), []byte("junk"), 0o644)
 	os.WriteFile(filepath.Join(dir, "a.txt"), []byte("My sister wants me to pay the tip too. Am I wrong to say no?"), 0o644)
+	os.WriteFile(filepath.Join(dir, "MANIFEST.tsv"), []byte("a.txt\thttps://example.com/a\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "b", "notes.md"), []byte("# where these came from\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "b", "c.jsonl"), []byte(`{"id": "c1", "text": "One."}`+"\n"+`{"id": "c2", "text": "Two."}`+"\n"), 0o644)
 	elsewhere := filepath.Join(t.TempDir(), "d.txt")
 	os.WriteFile(elsewhere, []byte("A linked post about my brother's wedding."), 0o644)
@@ -591,10 +595,73 @@ func TestScoreDir(t *testing.T) {
 	if strings.Join(ids, " ") != "a.txt c1 c2 d.txt" {
 		t.Errorf("ids %q, want a.txt c1 c2 d.txt", ids)
 	}
+	want := "skipped 2 files that are not text, JSONL or HTML by name: " + filepath.Join(dir, "MANIFEST.tsv") + ", " + filepath.Join(dir, "b", "notes.md")
+	if !strings.Contains(r.stderr, want) {
+		t.Errorf("stderr %q, want %q", r.stderr, want)
+	}
 	empty := filepath.Join(t.TempDir(), "empty")
 	os.Mkdir(empty, 0o755)
-	if r := winnow(t, nil, "score", empty); r.code != 1 || !strings.Contains(r.stderr, "empty: no files in it") {
+	if r := winnow(t, nil, "score", empty); r.code != 1 || !strings.Contains(r.stderr, "empty: no text, JSONL or HTML file in it") {
 		t.Errorf("an empty directory: exit %d, %s", r.code, r.stderr)
+	}
+	os.WriteFile(filepath.Join(empty, "MANIFEST.tsv"), []byte("x\n"), 0o644)
+	if r := winnow(t, nil, "score", empty); r.code != 1 || !strings.Contains(r.stderr, "empty: no text, JSONL or HTML file in it") {
+		t.Errorf("a directory of a manifest only: exit %d, %s", r.code, r.stderr)
+	}
+}
+
+// testPage is an HTML page written for this test: navigation, a story in
+// an <article>, a footer; windows-1252, with an é there ({e-acute}).
+const testPage = `<!doctype html><html><head><meta charset="windows-1252"><title>The toast</title></head><body>
+<nav><a href="/">Home</a> <a href="/about">About us</a> <a href="/contact">Contact</a></nav>
+<article><h1>The toast</h1>
+<p>My sister asked me to give a toast at her wedding, and I said yes before I knew what she wanted me to say. She had written it for me, three pages of it.</p>
+<p>I read it twice at the kitchen table and then I called her. In the end I wrote my own toast, which was shorter and mentioned the dog.</p>
+<p>The wedding was fine. Our mother danced with him. Nobody mentioned the three pages again, and the caf{e-acute} did the cake.</p>
+</article><footer>Copyright 2020 Example Blog. All rights reserved.</footer></body></html>
+`
+
+// winnow score reads an HTML page as winnow run does: its charset decoded
+// and its main text extracted (extract_v1), by name or, on stdin, by its
+// start. WARC and Parquet files are a usage error that says what to run.
+func TestScoreHTML(t *testing.T) {
+	dir := t.TempDir()
+	page := filepath.Join(dir, "toast.html")
+	html := []byte(strings.Replace(testPage, "{e-acute}", "\xe9", 1))
+	os.WriteFile(page, html, 0o644)
+	for _, args := range [][]string{{"score", "--format", "text", "--color", "never", page}, {"score", "--format", "text", "--color", "never", "-"}} {
+		var stdin []byte
+		if args[len(args)-1] == "-" {
+			stdin = html
+		}
+		r := winnow(t, stdin, args...)
+		if r.code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, r.code, r.stderr)
+		}
+		text := regexp.MustCompile(`⟦|⟧\d+`).ReplaceAllString(r.stdout, "") // the highlights
+		for _, want := range []string{"Nobody mentioned the three pages again", "café"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("%v: %q not in the scored text:\n%s", args, want, r.stdout)
+			}
+		}
+		for _, not := range []string{"About us", "Copyright 2020", "<p>", "windows-1252"} {
+			if strings.Contains(text, not) {
+				t.Errorf("%v: %q in the scored text, which should be the page's main text only:\n%s", args, not, r.stdout)
+			}
+		}
+	}
+	// A page with no main text is scored as an empty text, and stderr says why.
+	bare := filepath.Join(dir, "bare.htm")
+	os.WriteFile(bare, []byte("<html><body></body></html>"), 0o644)
+	if r := winnow(t, nil, "score", bare); r.code != 0 || !strings.Contains(r.stderr, "no main text extracted") || !strings.Contains(r.stdout, `"no_words":true`) {
+		t.Errorf("an empty page: exit %d, %s %s", r.code, r.stderr, r.stdout)
+	}
+	for _, name := range []string{"crawl.warc.gz", "pages.parquet"} {
+		f := filepath.Join(dir, name)
+		os.WriteFile(f, []byte("x"), 0o644)
+		if r := winnow(t, nil, "score", f); r.code != 2 || !strings.Contains(r.stderr, "holds many documents; winnow run --preset fineweb") {
+			t.Errorf("%s: exit %d, %s", name, r.code, r.stderr)
+		}
 	}
 }
 
@@ -612,7 +679,7 @@ func TestScoreInProcess(t *testing.T) {
 	for _, w := range []int{1, 4} {
 		var b bytes.Buffer
 		o := scoreOpts{format: "json", detector: "slop_v2", languages: []string{"en"}, color: "never", workers: w}
-		if err := runScore(context.Background(), o, []string{feed, post, feed}, nil, &b); err != nil {
+		if err := runScore(context.Background(), o, []string{feed, post, feed}, nil, &b, io.Discard); err != nil {
 			t.Fatal(err)
 		}
 		outs[w] = b.String()

@@ -18,9 +18,11 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/winnowhq/winnow/detect"
 	"github.com/winnowhq/winnow/doc"
+	"github.com/winnowhq/winnow/extract"
 	"github.com/winnowhq/winnow/filter"
 	"github.com/winnowhq/winnow/format"
 	"github.com/winnowhq/winnow/format/jsonl"
+	"github.com/winnowhq/winnow/pipeline"
 	"github.com/winnowhq/winnow/score"
 	"golang.org/x/term"
 )
@@ -49,10 +51,15 @@ Input: JSONL (datatrove schema: id, text, metadata; .gz/.zst too), one
 document per line: an input whose first line is a JSON object is read so,
 and a line without a "text" string (or the member --text-field names)
 stops it with an error naming the line. Anything else (a .txt, a pasted
-story) is scored as one document whose id is the file name. Several files
-are read in turn, with
-the models loaded once; a directory stands for the files under it (in
-lexical order, hidden ones left out); "-" (or no file) is stdin. The
+story) is scored as one document whose id is the file name. An HTML page
+(.html/.htm, or any input that starts like one) is scored on its main
+text, extracted as winnow run's extract_v1 does (go-trafilatura; the
+charset from its byte-order mark or <meta>); WARC and Parquet files hold
+many pages: winnow run --preset fineweb tags each with slop_score and
+slop_reasons. Several files are read in turn, with the models loaded once;
+a directory stands for its text, JSONL and HTML files (by name: .txt,
+.jsonl, .json.gz, .html, ...; in lexical order, hidden ones left out; the
+others are listed on stderr as skipped); "-" (or no file) is stdin. The
 documents, of one feed or of many files, are scored on --workers
 goroutines (every core by default) and printed in the input's order.
 
@@ -71,12 +78,13 @@ model's P(machine) (learned_model's value is its logit).`,
   winnow score feed.jsonl.gz > scores.jsonl
   winnow score --format text pages/*.txt
   winnow score --format text pages/
+  winnow score --format text saved-page.html
   pbpaste | winnow score --format text -`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				args = []string{"-"}
 			}
-			return runScore(cmd.Context(), o, args, os.Stdin, os.Stdout)
+			return runScore(cmd.Context(), o, args, os.Stdin, os.Stdout, os.Stderr)
 		},
 	}
 	f := c.Flags()
@@ -110,7 +118,7 @@ func newScorer(o scoreOpts) (*score.Scorer, error) {
 	return s, nil
 }
 
-func runScore(ctx context.Context, o scoreOpts, ins []string, stdin io.Reader, stdout io.Writer) error {
+func runScore(ctx context.Context, o scoreOpts, ins []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if o.format != "json" && o.format != "text" {
 		return usagef("--format must be json or text, not %q", o.format)
 	}
@@ -123,9 +131,24 @@ func runScore(ctx context.Context, o scoreOpts, ins []string, stdin io.Reader, s
 	if n := countOf(ins, "-"); n > 1 {
 		return usagef("stdin (-) is named %d times: it can be read only once", n)
 	}
-	ins, err := expandDirs(ins)
+	ins, skipped, err := expandDirs(ins)
 	if err != nil {
 		return err
+	}
+	if len(skipped) > 0 {
+		shown := skipped
+		if len(shown) > 5 {
+			shown = shown[:5]
+		}
+		more := ""
+		if len(skipped) > len(shown) {
+			more = fmt.Sprintf(" and %d more", len(skipped)-len(shown))
+		}
+		files := "files that are"
+		if len(skipped) == 1 {
+			files = "file that is"
+		}
+		fmt.Fprintf(stderr, "winnow score: skipped %d %s not text, JSONL or HTML by name: %s%s\n", len(skipped), files, strings.Join(shown, ", "), more)
 	}
 	fields, err := o.fields.fields()
 	if err != nil {
@@ -150,19 +173,21 @@ func runScore(ctx context.Context, o scoreOpts, ins []string, stdin io.Reader, s
 		w.Write(b)
 		return w.WriteByte('\n')
 	}
-	return scoreAll(ctx, s, ins, stdin, o.workers, fields, emit)
+	r := &scoreReader{stdin: stdin, fields: fields, stderr: stderr}
+	return scoreAll(ctx, s, ins, r, o.workers, emit)
 }
 
 // expandDirs replaces each directory among ins by the files under it (and
-// the links to files; links to directories are not followed), in lexical
-// order, leaving out hidden files and directories (".git", ".DS_Store").
-// A directory with no file is an error.
-func expandDirs(ins []string) ([]string, error) {
-	var out []string
+// the links to files; links to directories are not followed) whose names
+// say text, JSONL or HTML (format.KindOf), in lexical order, leaving out
+// hidden files and directories (".git", ".DS_Store"); skipped lists the
+// other files it left out (a MANIFEST.tsv, a README.md, a .warc.gz). A
+// directory with no file to score is an error.
+func expandDirs(ins []string) (out, skipped []string, err error) {
 	for _, in := range ins {
 		fi, err := os.Stat(in)
 		if in == "-" || err != nil || !fi.IsDir() {
-			out = append(out, in) // readInput reports a missing file
+			out = append(out, in) // read reports a missing file
 			continue
 		}
 		n := len(out)
@@ -176,23 +201,29 @@ func expandDirs(ins []string) ([]string, error) {
 				}
 				return nil
 			}
-			if d.Type().IsRegular() {
-				out = append(out, path)
-			} else if d.Type()&fs.ModeSymlink != 0 {
-				if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
-					out = append(out, path) // a link to a file; links to directories are not followed
-				}
+			file := d.Type().IsRegular()
+			if d.Type()&fs.ModeSymlink != 0 {
+				fi, err := os.Stat(path)
+				file = err == nil && fi.Mode().IsRegular() // links to directories are not followed
 			}
+			if !file {
+				return nil
+			}
+			if k, _ := format.KindOf(d.Name()); k != "text" && k != "jsonl" && k != "html" {
+				skipped = append(skipped, path)
+				return nil
+			}
+			out = append(out, path)
 			return nil
 		})
 		if err != nil {
-			return nil, fmt.Errorf("score %s: %w", in, err)
+			return nil, nil, fmt.Errorf("score %s: %w", in, err)
 		}
 		if len(out) == n {
-			return nil, fmt.Errorf("score %s: no files in it", in)
+			return nil, nil, fmt.Errorf("score %s: no text, JSONL or HTML file in it (by name: .txt, .jsonl, .json.gz, .html and their .gz/.zst)", in)
 		}
 	}
-	return out, nil
+	return out, skipped, nil
 }
 
 func countOf(ss []string, s string) int {
@@ -212,7 +243,7 @@ func countOf(ss []string, s string) int {
 // files. At most 4 × workers documents are in flight. The first error (a
 // missing file, a bad line, emit's) stops it: the documents before it
 // are emitted, none after.
-func scoreAll(ctx context.Context, s *score.Scorer, ins []string, stdin io.Reader, workers int, fields jsonl.Fields, emit func(score.Result) error) error {
+func scoreAll(ctx context.Context, s *score.Scorer, ins []string, r *scoreReader, workers int, emit func(score.Result) error) error {
 	type job struct {
 		id, text string
 		res      score.Result
@@ -252,7 +283,7 @@ func scoreAll(ctx context.Context, s *score.Scorer, ins []string, stdin io.Reade
 		defer close(order)
 		defer close(work)
 		for _, in := range ins {
-			if readErr = readInput(ctx, in, stdin, fields, send); readErr != nil {
+			if readErr = r.read(ctx, in, send); readErr != nil {
 				return
 			}
 		}
@@ -280,10 +311,33 @@ func scoreAll(ctx context.Context, s *score.Scorer, ins []string, stdin io.Reade
 	return readErr
 }
 
-// readInput hands each document of one input ("-": stdin) to send: a
-// JSONL input's lines, anything else as one document named after the file.
-func readInput(ctx context.Context, in string, stdin io.Reader, fields jsonl.Fields, send func(id, text string) error) error {
-	var src io.Reader = stdin
+// scoreReader reads winnow score's inputs.
+type scoreReader struct {
+	stdin  io.Reader
+	fields jsonl.Fields
+	stderr io.Writer
+
+	once sync.Once
+	ext  *extract.Extractor
+	err  error
+}
+
+// extractor is extract_v1 with its defaults, made on the first HTML page:
+// the extraction's dependencies are not initialised for a text or a feed.
+func (r *scoreReader) extractor() (*extract.Extractor, error) {
+	r.once.Do(func() { r.ext, r.err = extract.New(extract.Default()) })
+	return r.ext, r.err
+}
+
+// read hands each document of one input ("-": stdin) to send: a JSONL
+// input's lines, an HTML page's main text, anything else as one document
+// named after the file.
+func (r *scoreReader) read(ctx context.Context, in string, send func(id, text string) error) error {
+	kind, _ := format.KindOf(in)
+	if kind == "warc" || kind == "parquet" {
+		return usagef("score %s: a %s file holds many documents; winnow run --preset fineweb tags each with metadata.slop_score and slop_reasons (--preset contentfarm removes them), or winnow run --filters none writes them as JSONL for winnow score", in, strings.ToUpper(kind))
+	}
+	var src io.Reader = r.stdin
 	name := "stdin"
 	if in != "-" {
 		f, err := os.Open(in)
@@ -306,6 +360,9 @@ func readInput(ctx context.Context, in string, stdin io.Reader, fields jsonl.Fie
 	}
 	if kind := format.Binary(head); kind != "" {
 		return fmt.Errorf("score %s: it is %s, not text or JSON lines", in, kind)
+	}
+	if kind == "html" || !looksLikeJSONL(head) && extract.LooksLikeHTML(string(head)) {
+		return r.page(in, name, br, send)
 	}
 	if !looksLikeJSONL(head) {
 		data, err := io.ReadAll(br)
@@ -330,7 +387,7 @@ func readInput(ctx context.Context, in string, stdin io.Reader, fields jsonl.Fie
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
-		if _, err := jsonl.DecodeFields(line, &d, fields); err != nil {
+		if _, err := jsonl.DecodeFields(line, &d, r.fields); err != nil {
 			return fmt.Errorf("score %s line %d: %w", in, n, err)
 		}
 		id := d.ID
@@ -457,4 +514,30 @@ func writeText(w io.Writer, sc score.Result, color bool) {
 	b.WriteString(string(runes[pos:]))
 	fmt.Fprintln(w, b.String())
 	fmt.Fprintln(w)
+}
+
+// page scores an HTML page on its main text, as winnow run's extract_v1
+// gives it: decoded to UTF-8 by the rule of HTML files and WARC records
+// (format.Decoder), then go-trafilatura. A page with no main text (or too
+// big to extract) is scored as an empty text, which says so, and stderr
+// says why.
+func (r *scoreReader) page(in, name string, src io.Reader, send func(id, text string) error) error {
+	data, err := io.ReadAll(io.LimitReader(src, pipeline.MaxHTMLSize+1))
+	if err != nil {
+		return fmt.Errorf("score %s: %w", in, err)
+	}
+	if len(data) > pipeline.MaxHTMLSize {
+		return fmt.Errorf("score %s: an HTML page over %d MiB", in, pipeline.MaxHTMLSize>>20)
+	}
+	x, err := r.extractor()
+	if err != nil {
+		return fmt.Errorf("score %s: %w", in, err)
+	}
+	var dec format.Decoder
+	_, page := dec.ToUTF8(data, "", "text/html")
+	res, reason := x.Extract(string(page), "")
+	if reason != "" {
+		fmt.Fprintf(r.stderr, "winnow score: %s: no main text extracted (%s); scored as an empty text\n", in, reason)
+	}
+	return send(name, res.Text)
 }
