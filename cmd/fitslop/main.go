@@ -3,7 +3,7 @@
 // embeds them:
 //
 //	go run ./cmd/fitslop            # reads detect/corpus and ../shared/data, writes detect/
-//	go run ./cmd/fitslop -lofo=false   # skip the leave-one-family-out runs (faster)
+//	go run ./cmd/fitslop -lofo=false -cv=false   # skip the leave-one-family-out and cross-validation refits (faster)
 //
 // Steps, all deterministic:
 //
@@ -47,6 +47,8 @@
 //  7. Measured on C, and by leave-one-model-family-out (the text model and
 //     combiner refitted without a family's texts, tested on all of them;
 //     for claude, the genre pages leave too, since a Claude model wrote them):
+//     and by five-fold cross-validation of the whole fit (the splits
+//     turned, heldout.SplitFold, so that every document is held out once):
 //     detect/model/EVAL.md and detect/model/eval.json, which the tests
 //     check. After a refit, also rewrite the per-document golden scores:
 //     go test ./detect/model -run V2Golden -args -update.
@@ -93,6 +95,7 @@ func main() {
 	out := flag.String("out", "detect", "package detect's directory (model/ is written under it)")
 	lambda := flag.Float64("l2", 1.0, "L2 penalty of the combiner (on standardised weights)")
 	lofo := flag.Bool("lofo", true, "measure leave-one-model-family-out recall (trains one text model per family)")
+	cv := flag.Bool("cv", true, "cross-validate the whole fit over five folds (trains four more text models)")
 	families := flag.String("lofo-families", "", "comma-separated families to leave out (default: every family)")
 	drop := flag.String("drop", strings.Join(themeOnly, ","), "comma-separated signals the combiner leaves out (weight 0); the default are those that only say a text is on the genre's theme")
 	flag.Parse()
@@ -101,12 +104,12 @@ func main() {
 			dropped[n] = true
 		}
 	}
-	if err := run(*shared, *corpus, *out, *lambda, *lofo, *families); err != nil {
+	if err := run(*shared, *corpus, *out, *lambda, *lofo, *cv, *families); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(shared, corpusDir, outDir string, lambda float64, lofo bool, families string) error {
+func run(shared, corpusDir, outDir string, lambda float64, lofo, cv bool, families string) error {
 	t0 := time.Now()
 	if err := writeLexicon(filepath.Join(shared, "lexicons/antislop-sampler/slop_phrases_2025-04-07.json"), filepath.Join(outDir, "slop_phrases.txt")); err != nil {
 		return err
@@ -172,6 +175,11 @@ func run(shared, corpusDir, outDir string, lambda float64, lofo bool, families s
 	if lofo {
 		ev.LOFO, err = leaveOneFamilyOut(A, B, all, seeds, lambda, families)
 		if err != nil {
+			return err
+		}
+	}
+	if cv {
+		if ev.CV, err = crossValidate(all, seeds, lambda, fit.det); err != nil {
 			return err
 		}
 	}

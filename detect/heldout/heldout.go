@@ -27,11 +27,21 @@ import (
 	"github.com/winnowhq/winnow/detect"
 )
 
-// Split returns 'A', 'B' or 'C' for a key.
-func Split(key string) byte {
+// Split returns 'A', 'B' or 'C' for a key: ten buckets by hash, six for
+// A, two for B, two for C.
+func Split(key string) byte { return SplitFold(key, 0) }
+
+// Folds is the number of cross-validation folds SplitFold knows.
+const Folds = 5
+
+// SplitFold is Split with the ten buckets turned by two places per fold
+// (fold 0 to Folds-1): fold 0 is Split, and over the five folds every key
+// is in C exactly once and in B exactly once, which is what a
+// cross-validation of the whole fit needs.
+func SplitFold(key string, fold int) byte {
 	h := fnv.New32a()
 	h.Write([]byte(key))
-	switch v := h.Sum32() % 10; {
+	switch v := (h.Sum32()%10 + uint32(2*fold)) % 10; {
 	case v < 6:
 		return 'A'
 	case v < 8:
