@@ -259,12 +259,19 @@ func FuzzExtract(f *testing.F) {
 	f.Add("")
 	f.Add("<html><body><p>x</p></body></html>")
 	f.Add(strings.Repeat("<div>", 2000))
+	f.Add("<table><tr><td>a</td><td>b\n</td></tr></table><pre>x\n\n y</pre><p>c<br>d</p>")
 	x := newX(f, Config{Always: true, Timeout: 5 * time.Second})
 	f.Fuzz(func(t *testing.T, page string) {
 		d := &doc.Doc{Text: page}
 		ok, reason := x.Keep(d)
 		switch {
 		case ok && reason == "":
+			// Lines as nodeText makes them: none empty, none padded.
+			for _, line := range strings.Split(d.Text, "\n") {
+				if line == "" || line != strings.TrimSpace(line) {
+					t.Fatalf("line %q in the extracted text %q", line, d.Text)
+				}
+			}
 		case !ok && (reason == ReasonEmpty || reason == ReasonTooLarge || reason == ReasonTimeout || reason == ReasonError):
 		default:
 			t.Fatalf("Keep = %v %q", ok, reason)

@@ -51,6 +51,10 @@ type Result struct {
 	// Explain says in words, for each of Slop.Reasons in order, what it
 	// measured and how far it moved the score.
 	Explain []string `json:"explain,omitempty"`
+	// ExtractedText is the main text extracted from an HTML page, which
+	// is what was scored: the spans index its code points. Empty when the
+	// input was the text itself.
+	ExtractedText string `json:"extracted_text,omitempty"`
 	// Text is the document scored (spans index its code points).
 	Text string `json:"-"`
 }

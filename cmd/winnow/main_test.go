@@ -650,6 +650,32 @@ func TestScoreHTML(t *testing.T) {
 			}
 		}
 	}
+	// In JSON the extracted text comes along, a line a paragraph, and the
+	// spans index it.
+	r := winnow(t, nil, "score", page)
+	var res struct {
+		ExtractedText string `json:"extracted_text"`
+		Slop          struct {
+			Reasons []struct{ Spans [][2]int }
+		}
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &res); err != nil || !strings.HasPrefix(res.ExtractedText, "The toast\nMy sister asked me") || strings.Contains(res.ExtractedText, "Copyright") {
+		t.Fatalf("score %s: %v, extracted_text %q", page, err, res.ExtractedText)
+	}
+	runes := []rune(res.ExtractedText)
+	for _, reason := range res.Slop.Reasons {
+		for _, sp := range reason.Spans {
+			if sp[0] < 0 || sp[1] > len(runes) || sp[0] >= sp[1] {
+				t.Errorf("span %v outside the extracted text of %d code points", sp, len(runes))
+			}
+		}
+	}
+	if r := winnow(t, nil, "score", filepath.Join(dir, "..", filepath.Base(dir), "toast.html")); strings.Contains(r.stdout, "extracted_text") != true {
+		t.Errorf("a page named by another path: no extracted_text")
+	}
+	if r := winnow(t, []byte("My sister asked me to give a toast."), "score", "-"); strings.Contains(r.stdout, "extracted_text") {
+		t.Errorf("a plain text carries extracted_text: %s", r.stdout)
+	}
 	// A page with no main text is scored as an empty text, and stderr says why.
 	bare := filepath.Join(dir, "bare.htm")
 	os.WriteFile(bare, []byte("<html><body></body></html>"), 0o644)

@@ -54,7 +54,8 @@ stops it with an error naming the line. Anything else (a .txt, a pasted
 story) is scored as one document whose id is the file name. An HTML page
 (.html/.htm, or any input that starts like one) is scored on its main
 text, extracted as winnow run's extract_v1 does (go-trafilatura; the
-charset from its byte-order mark or <meta>); WARC and Parquet files hold
+charset from its byte-order mark or <meta>), which the JSON carries as
+extracted_text for the spans to index; WARC and Parquet files hold
 many pages: winnow run --preset fineweb tags each with slop_score and
 slop_reasons. Several files are read in turn, with the models loaded once;
 a directory stands for its text, JSONL and HTML files (by name: .txt,
@@ -246,6 +247,7 @@ func countOf(ss []string, s string) int {
 func scoreAll(ctx context.Context, s *score.Scorer, ins []string, r *scoreReader, workers int, emit func(score.Result) error) error {
 	type job struct {
 		id, text string
+		page     bool // text is an HTML page's extracted main text
 		res      score.Result
 		done     chan struct{}
 	}
@@ -258,14 +260,17 @@ func scoreAll(ctx context.Context, s *score.Scorer, ins []string, r *scoreReader
 		wg.Go(func() {
 			for j := range work {
 				j.res = s.Score(j.id, j.text)
+				if j.page {
+					j.res.ExtractedText = j.text
+				}
 				close(j.done)
 			}
 		})
 	}
 	// send queues one document, in order; the strings must not change
 	// afterwards.
-	send := func(id, text string) error {
-		j := &job{id: id, text: text, done: make(chan struct{})}
+	send := func(id, text string, page bool) error {
+		j := &job{id: id, text: text, page: page, done: make(chan struct{})}
 		select {
 		case order <- j:
 		case <-ctx.Done():
@@ -332,7 +337,7 @@ func (r *scoreReader) extractor() (*extract.Extractor, error) {
 // read hands each document of one input ("-": stdin) to send: a JSONL
 // input's lines, an HTML page's main text, anything else as one document
 // named after the file.
-func (r *scoreReader) read(ctx context.Context, in string, send func(id, text string) error) error {
+func (r *scoreReader) read(ctx context.Context, in string, send func(id, text string, page bool) error) error {
 	kind, _ := format.KindOf(in)
 	if kind == "warc" || kind == "parquet" {
 		return usagef("score %s: a %s file holds many documents; winnow run --preset fineweb tags each with metadata.slop_score and slop_reasons (--preset contentfarm removes them), or winnow run --filters none writes them as JSONL for winnow score", in, strings.ToUpper(kind))
@@ -369,7 +374,7 @@ func (r *scoreReader) read(ctx context.Context, in string, send func(id, text st
 		if err != nil {
 			return fmt.Errorf("score %s: %w", in, err)
 		}
-		return send(name, string(bytes.ToValidUTF8(data, []byte("\uFFFD"))))
+		return send(name, string(bytes.ToValidUTF8(data, []byte("\uFFFD"))), false)
 	}
 	lr := jsonl.NewLineReader(br, 0)
 	var d doc.Doc
@@ -396,7 +401,7 @@ func (r *scoreReader) read(ctx context.Context, in string, send func(id, text st
 		}
 		// The decoded strings may point into the reader's buffer, which
 		// the next line reuses.
-		if err := send(strings.Clone(id), strings.Clone(d.Text)); err != nil {
+		if err := send(strings.Clone(id), strings.Clone(d.Text), false); err != nil {
 			return err
 		}
 	}
@@ -521,7 +526,7 @@ func writeText(w io.Writer, sc score.Result, color bool) {
 // (format.Decoder), then go-trafilatura. A page with no main text (or too
 // big to extract) is scored as an empty text, which says so, and stderr
 // says why.
-func (r *scoreReader) page(in, name string, src io.Reader, send func(id, text string) error) error {
+func (r *scoreReader) page(in, name string, src io.Reader, send func(id, text string, page bool) error) error {
 	data, err := io.ReadAll(io.LimitReader(src, pipeline.MaxHTMLSize+1))
 	if err != nil {
 		return fmt.Errorf("score %s: %w", in, err)
@@ -539,5 +544,5 @@ func (r *scoreReader) page(in, name string, src io.Reader, send func(id, text st
 	if reason != "" {
 		fmt.Fprintf(r.stderr, "winnow score: %s: no main text extracted (%s); scored as an empty text\n", in, reason)
 	}
-	return send(name, res.Text)
+	return send(name, res.Text, true)
 }
