@@ -18,7 +18,32 @@ const (
 	// MetaCaptionLines whose source is an image generator or a made-up
 	// picture disclaimer (IsAISource).
 	MetaCaptionLinesAI = "caption_lines_ai"
+	// MetaImageCaptions lists a page's figure captions that its
+	// extraction (extract_v1) left out of the text; CountCredits counts
+	// the credits among them.
+	MetaImageCaptions = "image_captions"
 )
+
+// CountCredits counts the captions that are image caption or credit lines
+// (KindCaption, KindCredit: "A woman crying | Source: Midjourney",
+// "Photo: Getty Images") and, of those, the ones whose source is an image
+// generator or a made-up-picture disclaimer (IsAISource). A caption with
+// no credit ("Linda at the wedding") counts in neither.
+func CountCredits(captions []string) (credits, ai int) {
+	for _, c := range captions {
+		for _, l := range FindLines(c) {
+			if l.Kind != KindCaption && l.Kind != KindCredit {
+				continue
+			}
+			credits++
+			if IsAISource(l.Source) {
+				ai++
+			}
+			break // one caption, one credit
+		}
+	}
+	return credits, ai
+}
 
 // CaptionConfig configures Caption.
 type CaptionConfig struct {

@@ -263,3 +263,21 @@ func ExampleCaption_Transform() {
 	// Output:
 	// "He left.\n\nI cried.\n" 2
 }
+
+// CountCredits: a caption counts when it ends in a credit, as an AI one
+// when the source is an image generator or a made-up-picture disclaimer;
+// a bare description counts in neither.
+func TestCountCredits(t *testing.T) {
+	credits, ai := CountCredits([]string{
+		"A bride crying in a church | Source: Midjourney",
+		"Linda at the wedding",
+		"The groom's mother arrives. Photo: Getty Images",
+		"For illustrative purposes only",
+	})
+	if credits != 3 || ai != 2 {
+		t.Errorf("CountCredits = %d credits, %d AI; want 3 and 2", credits, ai)
+	}
+	if c, a := CountCredits(nil); c != 0 || a != 0 {
+		t.Errorf("no captions: %d, %d", c, a)
+	}
+}

@@ -266,6 +266,13 @@ func (d *Detector) Keep(dc *doc.Doc) (bool, string) {
 	if v, ok := dc.Meta.Get(clean.MetaRepeatedLines); ok {
 		prior.Repeated = toInt(v)
 	}
+	if v, ok := dc.Meta.Get(clean.MetaImageCaptions); ok {
+		// Figure captions the extraction left out of the text: their
+		// credits count as the clean stage's removed caption lines do.
+		credits, ai := clean.CountCredits(toStrings(v))
+		prior.Captions += credits
+		prior.AICaptions += ai
+	}
 	res := d.Score(dc.Text, prior)
 	for i := range res.Reasons {
 		if len(res.Reasons[i].Spans) > d.cfg.MaxSpans {
@@ -314,4 +321,22 @@ func toInt(v any) int {
 		return int(x)
 	}
 	return 0
+}
+
+// toStrings reads a metadata list of strings: []string as a stage set it,
+// []any as JSON decoded it; other values give nil.
+func toStrings(v any) []string {
+	switch x := v.(type) {
+	case []string:
+		return x
+	case []any:
+		out := make([]string, 0, len(x))
+		for _, e := range x {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package doc
 
 import (
+	"bytes"
 	"encoding/json"
 )
 
@@ -69,6 +70,9 @@ func (m *Meta) lookupRaw(key string) (json.RawMessage, bool) {
 	if len(m.Raw) == 0 {
 		return nil, false
 	}
+	if m.decoded == nil && absent(m.Raw, key) {
+		return nil, false // not decoded for a key it cannot hold
+	}
 	if m.decoded == nil {
 		m.decoded = map[string]json.RawMessage{}
 		if err := json.Unmarshal(m.Raw, &m.decoded); err != nil {
@@ -77,6 +81,34 @@ func (m *Meta) lookupRaw(key string) (json.RawMessage, bool) {
 	}
 	v, ok := m.decoded[key]
 	return v, ok
+}
+
+// absent reports, without decoding raw, that it cannot hold key: with no
+// escape in raw, a key it holds appears in it as "key", quotes and all. A
+// stage asking every document for a key the input does not have (the
+// detector's caption counts, say) then costs a scan, not a decoding.
+func absent(raw json.RawMessage, key string) bool {
+	if bytes.IndexByte(raw, '\\') >= 0 {
+		return false
+	}
+	for i := 0; i < len(key); i++ {
+		// Printable ASCII only: decoding turns invalid UTF-8 into
+		// U+FFFD, which a key's bytes would not match.
+		if c := key[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	for at := 0; ; {
+		j := bytes.Index(raw[at:], []byte(key))
+		if j < 0 {
+			return true
+		}
+		j += at
+		if j > 0 && raw[j-1] == '"' && j+len(key) < len(raw) && raw[j+len(key)] == '"' {
+			return false
+		}
+		at = j + 1
+	}
 }
 
 // Len reports how many keys were set by stages.

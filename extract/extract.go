@@ -23,8 +23,9 @@
 // document passes through unchanged. Without a content_type the text is
 // sniffed like a browser does (net/http.DetectContentType, plus a look for
 // an <html>/<body>/<!doctype html> tag in the first 4 KiB); plain text
-// passes through unchanged. With Config.Always every document is treated as
-// HTML.
+// passes through unchanged; with Config.ContentTypeOnly (the contentfarm
+// preset's setting) it is not sniffed and passes through too. With
+// Config.Always every document is treated as HTML.
 //
 // # What an extracted document looks like
 //
@@ -33,6 +34,9 @@
 //	                    canonical/OpenGraph URL, if any
 //	metadata.extractor  "go-trafilatura"
 //	metadata.date       the publication date (RFC 3339), only with Config.Dates
+//	metadata.image_captions  the page's <figcaption> texts that the main
+//	                    text left out, if any (at most MaxCaptions): the
+//	                    detector counts the image credits among them
 //	text                the main text: a line per paragraph, heading, list
 //	                    item, table row (cells joined by " | ") and line of
 //	                    a <pre>, white space within a line collapsed, no
@@ -111,6 +115,7 @@ import (
 	trafilatura "github.com/markusmobius/go-trafilatura"
 	"golang.org/x/net/html"
 
+	"github.com/winnowhq/winnow/clean"
 	"github.com/winnowhq/winnow/doc"
 	"github.com/winnowhq/winnow/format"
 )
@@ -159,6 +164,12 @@ type Config struct {
 	Dates bool
 	// Always treats every document as HTML, whatever its content_type.
 	Always bool
+	// ContentTypeOnly extracts only the documents whose
+	// metadata.content_type names HTML (WARC responses and HTML files,
+	// as the readers set it); a document without one passes unchanged
+	// instead of being sniffed. For chains that read text corpora too,
+	// where a post quoting "<body>" must stay a post.
+	ContentTypeOnly bool
 }
 
 // Default returns the recommended settings.
@@ -273,12 +284,34 @@ type Result struct {
 	Title string
 	URL   string
 	Date  time.Time
+	// Captions are the page's figure captions (<figcaption>) that the
+	// main text left out, at most MaxCaptions of them: a content farm's
+	// image credits ("A woman crying | Source: Midjourney") live there.
+	Captions []string
 }
+
+// MaxCaptions is the most figure captions a page's extraction keeps, each
+// cut to maxCaptionBytes.
+const (
+	MaxCaptions     = 32
+	maxCaptionBytes = 300
+)
+
+// MetaCaptions is the metadata key under which Keep lists the figure
+// captions the main text left out (Result.Captions); the detector (slop_v2)
+// counts the image credits among them (clean.CountCredits).
+const MetaCaptions = clean.MetaImageCaptions
 
 // Keep extracts d's main text when d is HTML (see the package doc) and
 // replaces d.Text with it.
 func (x *Extractor) Keep(d *doc.Doc) (bool, string) {
-	if !x.cfg.Always && !IsHTML(d) {
+	switch {
+	case x.cfg.Always:
+	case x.cfg.ContentTypeOnly:
+		if !strings.Contains(strings.ToLower(metaString(d, "content_type")), "html") {
+			return true, ""
+		}
+	case !IsHTML(d):
 		return true, ""
 	}
 	pageURL := metaString(d, "url")
@@ -295,6 +328,9 @@ func (x *Extractor) Keep(d *doc.Doc) (bool, string) {
 	}
 	if x.cfg.Dates && !r.Date.IsZero() {
 		d.Meta.Set("date", r.Date.Format(time.RFC3339))
+	}
+	if len(r.Captions) > 0 {
+		d.Meta.Set(MetaCaptions, r.Captions)
 	}
 	d.Meta.Set("extractor", Engine)
 	return true, ""
@@ -375,6 +411,7 @@ func run(page string, opts trafilatura.Options) (Result, string) {
 	if err != nil {
 		return Result{}, ReasonError
 	}
+	captions := figureCaptions(root) // before extraction prunes the tree
 	res, err := trafilatura.ExtractDocument(root, opts)
 	if err != nil || res == nil {
 		// go-trafilatura reports "nothing found" as an error too.
@@ -390,11 +427,18 @@ func run(page string, opts trafilatura.Options) (Result, string) {
 	if text == "" {
 		return Result{}, ReasonEmpty
 	}
+	var left []string
+	for _, c := range captions {
+		if !strings.Contains(text, c) {
+			left = append(left, c)
+		}
+	}
 	return Result{
-		Text:  text,
-		Title: strings.TrimSpace(res.Metadata.Title),
-		URL:   res.Metadata.URL,
-		Date:  res.Metadata.Date,
+		Text:     text,
+		Title:    strings.TrimSpace(res.Metadata.Title),
+		URL:      res.Metadata.URL,
+		Date:     res.Metadata.Date,
+		Captions: left,
 	}, ""
 }
 
@@ -503,6 +547,9 @@ func LooksLikeHTML(s string) bool {
 	head := s
 	if len(head) > 4096 {
 		head = head[:4096]
+	}
+	if strings.IndexByte(head, '<') < 0 {
+		return false // every signature below starts with '<': plain text, at once
 	}
 	if strings.HasPrefix(http.DetectContentType([]byte(head)), "text/html") {
 		return true

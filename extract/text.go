@@ -125,3 +125,34 @@ func collapseSpace(s string) string {
 	}
 	return b.String()
 }
+
+// figureCaptions returns the text of the page's <figcaption> elements, in
+// page order, each on one line with its white space collapsed, duplicates
+// and empty ones left out: at most MaxCaptions, each cut to
+// maxCaptionBytes (at a character boundary).
+func figureCaptions(root *html.Node) []string {
+	var out []string
+	seen := map[string]bool{}
+	var walk func(n *html.Node) bool
+	walk = func(n *html.Node) bool {
+		if n.Type == html.ElementNode && n.Data == "figcaption" {
+			c := strings.ReplaceAll(nodeText(n), "\n", " ")
+			if len(c) > maxCaptionBytes {
+				c = strings.ToValidUTF8(c[:maxCaptionBytes], "")
+			}
+			if c != "" && !seen[c] {
+				seen[c] = true
+				out = append(out, c)
+			}
+			return len(out) < MaxCaptions
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if !walk(c) {
+				return false
+			}
+		}
+		return true
+	}
+	walk(root)
+	return out
+}

@@ -49,3 +49,53 @@ func TestNodeText(t *testing.T) {
 		}
 	}
 }
+
+// captionedPage is a page written for this test: a story with two figures,
+// one caption ending in an image generator's credit, one without a credit.
+const captionedPage = `<!doctype html><html><head><title>At the lake</title></head><body>
+<article><h1>At the lake</h1>
+<p>We rented the cabin for a week in August, the four of us and the dog, and it rained on the first three days without stopping once.</p>
+<figure><img src="a.jpg" alt="a lake"><figcaption>A lake at dawn | Source: Midjourney</figcaption></figure>
+<p>On the fourth day the sky cleared and my brother took the canoe out before breakfast. He came back with two fish and a sunburn.</p>
+<figure><img src="b.jpg"><figcaption>The  cabin
+ from the dock</figcaption></figure>
+<p>We ate the fish on the porch. Nobody talked about the rain after that, and the dog slept through most of the evening by the stove.</p>
+</article></body></html>`
+
+// Keep lists the figure captions the main text left out in
+// metadata.image_captions, white space collapsed.
+func TestKeepCaptions(t *testing.T) {
+	x := newX(t, Default())
+	d := &doc.Doc{ID: "p", Text: captionedPage}
+	if ok, reason := x.Keep(d); !ok {
+		t.Fatal(reason)
+	}
+	v, _ := d.Meta.Get(MetaCaptions)
+	got, _ := v.([]string)
+	if len(got) != 2 || got[0] != "A lake at dawn | Source: Midjourney" || got[1] != "The cabin from the dock" {
+		t.Errorf("image_captions %q", got)
+	}
+	if strings.Contains(d.Text, "Midjourney") {
+		t.Errorf("a caption the text left out is also in it: %q", d.Text)
+	}
+}
+
+// With ContentTypeOnly a document is extracted only when its content_type
+// says HTML: a text corpus's post that quotes markup stays as it is.
+func TestContentTypeOnly(t *testing.T) {
+	x := newX(t, Config{ContentTypeOnly: true})
+	post := &doc.Doc{ID: "post", Text: captionedPage}
+	if ok, _ := x.Keep(post); !ok || post.Text != captionedPage {
+		t.Errorf("a document without a content_type was extracted: %q", post.Text)
+	}
+	page := &doc.Doc{ID: "page", Text: captionedPage}
+	page.Meta.Set("content_type", "text/html; charset=utf-8")
+	if ok, _ := x.Keep(page); !ok || !strings.HasPrefix(page.Text, "At the lake\nWe rented the cabin") {
+		t.Errorf("an HTML document was not extracted: %q", page.Text)
+	}
+	wet := &doc.Doc{ID: "wet", Text: "<html> in a plain text record"}
+	wet.Meta.Set("content_type", "text/plain")
+	if ok, _ := x.Keep(wet); !ok || wet.Text != "<html> in a plain text record" {
+		t.Errorf("a text/plain document was extracted: %q", wet.Text)
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/winnowhq/winnow/clean"
 	"github.com/winnowhq/winnow/detect"
 	slopmodel "github.com/winnowhq/winnow/detect/model"
 	"github.com/winnowhq/winnow/doc"
@@ -51,6 +52,10 @@ type Result struct {
 	// Explain says in words, for each of Slop.Reasons in order, what it
 	// measured and how far it moved the score.
 	Explain []string `json:"explain,omitempty"`
+	// ImageCaptions are an HTML page's figure captions that its main text
+	// left out; the credits among them count as credit lines
+	// (ai_image_credit, stock_image_credit) with no span in the text.
+	ImageCaptions []string `json:"image_captions,omitempty"`
 	// ExtractedText is the main text extracted from an HTML page, which
 	// is what was scored: the spans index its code points. Empty when the
 	// input was the text itself.
@@ -115,7 +120,12 @@ func (s *Scorer) Filters() []string { return append([]string(nil), s.names...) }
 const NoWordsExplain = "the text model found no words to read (the text is empty, or only credit lines and page clutter), so it gives no evidence either way: P(machine) = 0.5"
 
 // Score scores one document.
-func (s *Scorer) Score(id, text string) Result {
+func (s *Scorer) Score(id, text string) Result { return s.ScorePage(id, text, nil) }
+
+// ScorePage scores a page's extracted text: captions are its figure
+// captions the extraction left out (extract.Result.Captions), whose image
+// credits the detector counts as it counts credit lines in the text.
+func (s *Scorer) ScorePage(id, text string, captions []string) Result {
 	r := s.lang.Identify(text)
 	out := Result{ID: id, Language: r.Language, LanguageScore: r.Score, Quality: map[string]Verdict{}, Text: text}
 	for i, f := range s.filters {
@@ -123,7 +133,10 @@ func (s *Scorer) Score(id, text string) Result {
 		ok, why := f.Keep(d)
 		out.Quality[s.names[i]] = Verdict{Keep: ok, Reason: why}
 	}
-	out.Slop = s.det.Score(text, detect.Prior{})
+	var prior detect.Prior
+	prior.Captions, prior.AICaptions = clean.CountCredits(captions)
+	out.ImageCaptions = captions
+	out.Slop = s.det.Score(text, prior)
 	out.Flagged = out.Slop.Flagged()
 	if detect.OtherLanguage(r.Language, r.Score) {
 		// Trained on English, the text model reads other languages as

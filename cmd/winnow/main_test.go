@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -424,6 +425,68 @@ func TestContentFarmPreset(t *testing.T) {
 	}
 }
 
+// farmPage is a content-farm story page written for this test, in the
+// genre's manner: a title in the genre's shape, and the image credits in
+// <figcaption>s, which the main text leaves out.
+const farmPage = `<!doctype html><html><head><meta charset="utf-8"><title>My Mother-in-Law Wore White to My Wedding — Then Karma Stepped In</title></head><body>
+<nav><a href="/">Home</a> <a href="/stories">Stories</a></nav>
+<article><h1>My Mother-in-Law Wore White to My Wedding — Then Karma Stepped In</h1>
+<p>I always knew Linda didn't like me. But I never imagined she would show up to my wedding in a floor-length white gown.</p>
+<figure><img src="a.jpg" alt="A bride crying"><figcaption>A bride crying in a church | Source: Midjourney</figcaption></figure>
+<p>The moment she walked in, the room went silent. My heart sank. Guests whispered. My husband, Mark, froze beside me.</p>
+<p>"What are you wearing?" he finally asked, his voice barely above a whisper.</p>
+<figure><img src="b.jpg"><figcaption>An older woman smiling smugly | Source: Midjourney</figcaption></figure>
+<p>She smiled. "Oh, this old thing? I just wanted to look my best for my son."</p>
+<p>But what happened next changed everything. Little did she know, karma was already on its way.</p>
+</article></body></html>`
+
+// The contentfarm preset reads HTML pages too: their main text is
+// extracted (extract_v1, content_type_only), the figure captions it left
+// out are kept in metadata.image_captions and their AI credits counted; a
+// JSONL post that quotes markup is not extracted.
+func TestContentFarmHTML(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in")
+	os.Mkdir(in, 0o755)
+	os.WriteFile(filepath.Join(in, "farm.html"), []byte(farmPage), 0o644)
+	post := "My brother asked how to center a div, so I sent him <body><div style=\"margin:auto\"> and he said it did nothing. We argued about it at dinner for an hour and Mom sided with him."
+	line, _ := json.Marshal(map[string]string{"id": "post", "text": post})
+	os.WriteFile(filepath.Join(in, "posts.jsonl"), append(line, '\n'), 0o644)
+	out := filepath.Join(dir, "out")
+	if r := winnow(t, nil, "run", "--preset", "contentfarm", "--compression", "none", "--out", out, in); r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	removed, _ := os.ReadFile(filepath.Join(out, "removed", "pages-00000.jsonl")) // a directory's pages are one input
+	var page struct {
+		Text     string
+		Metadata struct {
+			FilterReason  string   `json:"filter_reason"`
+			ImageCaptions []string `json:"image_captions"`
+			SlopReasons   []struct {
+				Signal string
+				Value  float64
+			} `json:"slop_reasons"`
+		}
+	}
+	if err := json.Unmarshal(removed, &page); err != nil {
+		t.Fatalf("removed/pages-00000.jsonl: %v: %s", err, removed)
+	}
+	ai := 0.0
+	for _, r := range page.Metadata.SlopReasons {
+		if r.Signal == "ai_image_credit" {
+			ai = r.Value
+		}
+	}
+	if page.Metadata.FilterReason != "slop" || len(page.Metadata.ImageCaptions) != 2 || ai != 2 || strings.Contains(page.Text, "<p>") {
+		t.Errorf("the farm page: %+v", page)
+	}
+	kept, _ := os.ReadFile(filepath.Join(out, "kept", "posts.jsonl"))
+	var got struct{ Text string }
+	if json.Unmarshal(kept, &got); got.Text != post {
+		t.Errorf("the post quoting markup became %q", got.Text)
+	}
+}
+
 func TestScore(t *testing.T) {
 	seed := seedPaths(t)[0]
 	r := winnow(t, nil, "score", seed)
@@ -675,6 +738,30 @@ func TestScoreHTML(t *testing.T) {
 	}
 	if r := winnow(t, []byte("My sister asked me to give a toast."), "score", "-"); strings.Contains(r.stdout, "extracted_text") {
 		t.Errorf("a plain text carries extracted_text: %s", r.stdout)
+	}
+	// A page's figure captions the main text left out come along, and
+	// their AI credits count.
+	farm := filepath.Join(dir, "farm.html")
+	os.WriteFile(farm, []byte(farmPage), 0o644)
+	r = winnow(t, nil, "score", farm)
+	var fr struct {
+		ImageCaptions []string `json:"image_captions"`
+		Flagged       bool
+		Slop          struct {
+			Reasons []struct {
+				Signal string
+				Value  float64
+			}
+		}
+	}
+	json.Unmarshal([]byte(r.stdout), &fr)
+	if len(fr.ImageCaptions) != 2 || !fr.Flagged || len(fr.Slop.Reasons) == 0 || !slices.ContainsFunc(fr.Slop.Reasons, func(x struct {
+		Signal string
+		Value  float64
+	}) bool {
+		return x.Signal == "ai_image_credit" && x.Value == 2
+	}) {
+		t.Errorf("score of a captioned farm page: %s", r.stdout)
 	}
 	// A page with no main text is scored as an empty text, and stderr says why.
 	bare := filepath.Join(dir, "bare.htm")

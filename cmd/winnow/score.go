@@ -247,7 +247,7 @@ func countOf(ss []string, s string) int {
 func scoreAll(ctx context.Context, s *score.Scorer, ins []string, r *scoreReader, workers int, emit func(score.Result) error) error {
 	type job struct {
 		id, text string
-		page     bool // text is an HTML page's extracted main text
+		page     *extract.Result // an HTML page's extraction, text its main text
 		res      score.Result
 		done     chan struct{}
 	}
@@ -259,9 +259,11 @@ func scoreAll(ctx context.Context, s *score.Scorer, ins []string, r *scoreReader
 	for range workers {
 		wg.Go(func() {
 			for j := range work {
-				j.res = s.Score(j.id, j.text)
-				if j.page {
+				if j.page != nil {
+					j.res = s.ScorePage(j.id, j.text, j.page.Captions)
 					j.res.ExtractedText = j.text
+				} else {
+					j.res = s.Score(j.id, j.text)
 				}
 				close(j.done)
 			}
@@ -269,7 +271,7 @@ func scoreAll(ctx context.Context, s *score.Scorer, ins []string, r *scoreReader
 	}
 	// send queues one document, in order; the strings must not change
 	// afterwards.
-	send := func(id, text string, page bool) error {
+	send := func(id, text string, page *extract.Result) error {
 		j := &job{id: id, text: text, page: page, done: make(chan struct{})}
 		select {
 		case order <- j:
@@ -337,7 +339,7 @@ func (r *scoreReader) extractor() (*extract.Extractor, error) {
 // read hands each document of one input ("-": stdin) to send: a JSONL
 // input's lines, an HTML page's main text, anything else as one document
 // named after the file.
-func (r *scoreReader) read(ctx context.Context, in string, send func(id, text string, page bool) error) error {
+func (r *scoreReader) read(ctx context.Context, in string, send func(id, text string, page *extract.Result) error) error {
 	kind, _ := format.KindOf(in)
 	if kind == "warc" || kind == "parquet" {
 		return usagef("score %s: a %s file holds many documents; winnow run --preset fineweb tags each with metadata.slop_score and slop_reasons (--preset contentfarm removes them), or winnow run --filters none writes them as JSONL for winnow score", in, strings.ToUpper(kind))
@@ -374,7 +376,7 @@ func (r *scoreReader) read(ctx context.Context, in string, send func(id, text st
 		if err != nil {
 			return fmt.Errorf("score %s: %w", in, err)
 		}
-		return send(name, string(bytes.ToValidUTF8(data, []byte("\uFFFD"))), false)
+		return send(name, string(bytes.ToValidUTF8(data, []byte("\uFFFD"))), nil)
 	}
 	lr := jsonl.NewLineReader(br, 0)
 	var d doc.Doc
@@ -401,7 +403,7 @@ func (r *scoreReader) read(ctx context.Context, in string, send func(id, text st
 		}
 		// The decoded strings may point into the reader's buffer, which
 		// the next line reuses.
-		if err := send(strings.Clone(id), strings.Clone(d.Text), false); err != nil {
+		if err := send(strings.Clone(id), strings.Clone(d.Text), nil); err != nil {
 			return err
 		}
 	}
@@ -491,7 +493,11 @@ func writeText(w io.Writer, sc score.Result, color bool) {
 			q = append(q, n+" drop ("+v.Reason+")")
 		}
 	}
-	fmt.Fprintf(w, "quality: %s\n\n", strings.Join(q, ", "))
+	fmt.Fprintf(w, "quality: %s\n", strings.Join(q, ", "))
+	for _, c := range sc.ImageCaptions {
+		fmt.Fprintf(w, "image caption, left out of the text: %s\n", c)
+	}
+	fmt.Fprintln(w)
 
 	// Highlight: outermost spans win; overlapping ones are skipped.
 	sort.SliceStable(marks, func(i, j int) bool {
@@ -526,7 +532,7 @@ func writeText(w io.Writer, sc score.Result, color bool) {
 // (format.Decoder), then go-trafilatura. A page with no main text (or too
 // big to extract) is scored as an empty text, which says so, and stderr
 // says why.
-func (r *scoreReader) page(in, name string, src io.Reader, send func(id, text string, page bool) error) error {
+func (r *scoreReader) page(in, name string, src io.Reader, send func(id, text string, page *extract.Result) error) error {
 	data, err := io.ReadAll(io.LimitReader(src, pipeline.MaxHTMLSize+1))
 	if err != nil {
 		return fmt.Errorf("score %s: %w", in, err)
@@ -544,5 +550,5 @@ func (r *scoreReader) page(in, name string, src io.Reader, send func(id, text st
 	if reason != "" {
 		fmt.Fprintf(r.stderr, "winnow score: %s: no main text extracted (%s); scored as an empty text\n", in, reason)
 	}
-	return send(name, res.Text, true)
+	return send(name, res.Text, &res)
 }

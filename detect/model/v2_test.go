@@ -12,6 +12,7 @@ import (
 	"github.com/winnowhq/winnow/clean"
 	"github.com/winnowhq/winnow/detect"
 	"github.com/winnowhq/winnow/detect/heldout"
+	"github.com/winnowhq/winnow/doc"
 )
 
 func TestV2SeedsFlagged(t *testing.T) {
@@ -408,5 +409,40 @@ func TestModelEvidenceIsPhrases(t *testing.T) {
 	}
 	if n < 100 {
 		t.Fatalf("only %d evidence spans over %d texts", n, len(texts))
+	}
+}
+
+// Keep counts the image credits among the figure captions an extraction
+// left out (metadata.image_captions), as set in this run or read from the
+// input's metadata: the AI ones as ai_image_credit (the stock one goes to
+// stock_image_credit, whose weight is 0 in the shipped model, so it is no
+// reason).
+func TestKeepImageCaptions(t *testing.T) {
+	det := detector(t)
+	text := sampleText(t)
+	captions := []string{"A bride crying in a church | Source: Midjourney", "For illustrative purposes only", "Photo: Getty Images", "The cabin from the dock"}
+	credits := func(d *doc.Doc) (ai float64) {
+		t.Helper()
+		det.Keep(d)
+		v, _ := d.Meta.Get("slop_reasons")
+		for _, r := range v.([]detect.Reason) {
+			if r.Signal == detect.SigAICredit {
+				ai = r.Value
+			}
+		}
+		return ai
+	}
+	set := &doc.Doc{ID: "set", Text: text}
+	set.Meta.Set(clean.MetaImageCaptions, captions)
+	raw := &doc.Doc{ID: "raw", Text: text}
+	b, _ := json.Marshal(map[string]any{clean.MetaImageCaptions: captions})
+	raw.Meta.Raw = b
+	for _, d := range []*doc.Doc{set, raw} {
+		if ai := credits(d); ai != 2 {
+			t.Errorf("%s: ai_image_credit %v, want 2", d.ID, ai)
+		}
+	}
+	if ai := credits(&doc.Doc{ID: "none", Text: text}); ai != 0 {
+		t.Errorf("no captions: ai_image_credit %v", ai)
 	}
 }
