@@ -7,11 +7,17 @@
 //
 //	GET  /            the page (embedded; it calls /v1/score)
 //	POST /v1/score    one document {"id": …, "text": …} or an array of
-//	                  them: the JSON of `winnow score` for each
+//	                  them: the JSON of `winnow score` for each. A document
+//	                  may be an HTML page instead, {"id": …, "html": …}:
+//	                  scored on its main text (extract_v1, as winnow score
+//	                  reads a page), given back as extracted_text with the
+//	                  figure captions it left out (image_captions)
 //	POST /v1/filter   the same bodies, run through a pipeline (the server's
 //	                  --config or preset, or ?preset=NAME): for each
 //	                  document keep, the stage and reason that removed it,
-//	                  the text after the stages, and the metadata they set
+//	                  the text after the stages, and the metadata they set;
+//	                  an "html" document needs a pipeline with extract_v1
+//	                  (contentfarm, fineweb-full), which extracts it
 //	GET  /healthz     200 "ok"
 //	GET  /metrics     Prometheus text: requests by path and code, latency
 //	                  histograms, documents and verdicts, requests in flight
@@ -46,6 +52,7 @@ import (
 	"time"
 
 	"github.com/winnowhq/winnow/doc"
+	"github.com/winnowhq/winnow/extract"
 	"github.com/winnowhq/winnow/format"
 	"github.com/winnowhq/winnow/score"
 	"github.com/winnowhq/winnow/spec"
@@ -76,6 +83,10 @@ type Server struct {
 	metrics *metrics
 	mu      sync.Mutex
 	chains  map[string]*chain // by preset name; "" is cfg.Spec
+
+	extOnce sync.Once // the extractor of /v1/score's HTML pages, made on the first
+	ext     *extract.Extractor
+	extErr  error
 }
 
 // acquire takes a slot to score in: at once when one is free, else after
@@ -107,7 +118,27 @@ func (s *Server) acquire(ctx context.Context) bool {
 
 // chain is a built pipeline for /v1/filter.
 type chain struct {
-	stages []spec.Built
+	stages   []spec.Built
+	extracts bool // a stage is extract_v1
+}
+
+// scorePage scores an HTML page on its main text, as winnow score does: a
+// page with no main text is scored as an empty text, with a note saying
+// why.
+func (s *Server) scorePage(id, page string) score.Result {
+	s.extOnce.Do(func() { s.ext, s.extErr = extract.New(extract.Default()) })
+	if s.extErr != nil {
+		res := s.cfg.Scorer.Score(id, "")
+		res.Note = "extraction unavailable: " + s.extErr.Error()
+		return res
+	}
+	r, reason := s.ext.Extract(page, "")
+	res := s.cfg.Scorer.ScorePage(id, r.Text, r.Captions)
+	res.ExtractedText = r.Text
+	if reason != "" {
+		res.Note = "no main text extracted from the page (" + reason + ")"
+	}
+	return res
 }
 
 // New returns a server for cfg, with defaults filled in.
@@ -216,6 +247,7 @@ func (s *Server) route(w *recorder, r *http.Request, path string) {
 type input struct {
 	ID       string          `json:"id"`
 	Text     *string         `json:"text"`
+	HTML     *string         `json:"html"`
 	Metadata json.RawMessage `json:"metadata,omitempty"`
 }
 
@@ -275,7 +307,7 @@ func (s *Server) readDocs(w http.ResponseWriter, r *http.Request) ([]input, bool
 				return nil, false, &requestError{http.StatusBadRequest, fmt.Sprintf("want %s, not a JSON %s", want(te.Field), te.Value), join(at, te.Field)}
 			case strings.HasPrefix(err.Error(), "json: unknown field "):
 				f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-				return nil, false, &requestError{http.StatusBadRequest, "unknown field (known: id, text, metadata)", join(at, f)}
+				return nil, false, &requestError{http.StatusBadRequest, "unknown field (known: id, text, html, metadata)", join(at, f)}
 			default:
 				return nil, false, &requestError{http.StatusBadRequest, "malformed JSON: " + err.Error(), at}
 			}
@@ -283,8 +315,11 @@ func (s *Server) readDocs(w http.ResponseWriter, r *http.Request) ([]input, bool
 		if dec.More() {
 			return nil, false, &requestError{http.StatusBadRequest, "malformed JSON: more than one value", at}
 		}
-		if docs[i].Text == nil {
-			return nil, false, &requestError{http.StatusBadRequest, "missing: the document's text", join(at, "text")}
+		switch {
+		case docs[i].Text == nil && docs[i].HTML == nil:
+			return nil, false, &requestError{http.StatusBadRequest, "missing: the document's text (or html, a page to extract it from)", join(at, "text")}
+		case docs[i].Text != nil && docs[i].HTML != nil:
+			return nil, false, &requestError{http.StatusBadRequest, "text or html, not both", join(at, "html")}
 		}
 		if len(docs[i].Metadata) > 0 && bytes.TrimSpace(docs[i].Metadata)[0] != '{' && string(bytes.TrimSpace(docs[i].Metadata)) != "null" {
 			return nil, false, &requestError{http.StatusBadRequest, "want an object", join(at, "metadata")}
@@ -326,7 +361,12 @@ func (s *Server) score(ctx context.Context, w http.ResponseWriter, r *http.Reque
 			writeError(w, http.StatusServiceUnavailable, fmt.Sprintf("timed out after %s (%d of %d documents scored)", s.cfg.Timeout, len(out), len(docs)), "")
 			return
 		}
-		res := s.cfg.Scorer.Score(d.ID, *d.Text)
+		var res score.Result
+		if d.HTML != nil {
+			res = s.scorePage(d.ID, *d.HTML)
+		} else {
+			res = s.cfg.Scorer.Score(d.ID, *d.Text)
+		}
 		s.metrics.verdict("score", map[bool]string{true: "flagged", false: "not_flagged"}[res.Flagged])
 		out = append(out, res)
 	}
@@ -364,7 +404,17 @@ func (s *Server) filter(ctx context.Context, w http.ResponseWriter, r *http.Requ
 			writeError(w, http.StatusServiceUnavailable, fmt.Sprintf("timed out after %s (%d of %d documents filtered)", s.cfg.Timeout, len(out), len(docs)), "")
 			return
 		}
-		d := &doc.Doc{ID: in.ID, Text: *in.Text}
+		var d *doc.Doc
+		if in.HTML != nil {
+			if !ch.extracts {
+				writeError(w, http.StatusBadRequest, "this pipeline has no extract_v1 to read an HTML page: send its text, or use ?preset=contentfarm or fineweb-full", "html")
+				return
+			}
+			d = &doc.Doc{ID: in.ID, Text: *in.HTML}
+			d.Meta.Set("content_type", "text/html")
+		} else {
+			d = &doc.Doc{ID: in.ID, Text: *in.Text}
+		}
 		if len(in.Metadata) > 0 && string(bytes.TrimSpace(in.Metadata)) != "null" {
 			d.Meta.Raw = in.Metadata
 		}
@@ -410,6 +460,9 @@ func (s *Server) chain(preset string) (*chain, error) {
 		return nil, err
 	}
 	c := &chain{stages: built}
+	for _, b := range built {
+		c.extracts = c.extracts || b.Name == extract.Name
+	}
 	s.chains[preset] = c
 	return c, nil
 }

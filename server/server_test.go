@@ -119,7 +119,7 @@ func TestBadRequests(t *testing.T) {
 		{"malformed", "POST", "/v1/score", []byte(`{"text": "x"`), 400, `malformed JSON`},
 		{"trailing", "POST", "/v1/score", []byte(`{"text": "x"} {"text": "y"}`), 400, `malformed JSON`},
 		{"number text", "POST", "/v1/score", []byte(`{"text": 5}`), 400, `"field":"text"`},
-		{"missing text", "POST", "/v1/score", []byte(`{"id": "a"}`), 400, `"error":"missing: the document's text","field":"text"`},
+		{"missing text", "POST", "/v1/score", []byte(`{"id": "a"}`), 400, `"error":"missing: the document's text (or html, a page to extract it from)","field":"text"`},
 		{"unknown field", "POST", "/v1/score", []byte(`{"text": "a", "body": "b"}`), 400, `"field":"body"`},
 		{"array element", "POST", "/v1/score", []byte(`[{"text":"a"},{"text":null}]`), 400, `"field":"[1].text"`},
 		{"metadata not object", "POST", "/v1/filter", []byte(`{"text":"a","metadata":[1]}`), 400, `"field":"metadata"`},
@@ -216,6 +216,8 @@ func FuzzRequest(f *testing.F) {
 	f.Add([]byte(`[{"id":"x","text":"b","metadata":{"k":1}}]`), true)
 	f.Add([]byte("\xff\xfe{"), false)
 	f.Add([]byte(`{"text":"\ud800"}`), true)
+	f.Add([]byte(`{"html":"<p>a</p><figure><figcaption>x | Source: Midjourney</figcaption></figure>"}`), false)
+	f.Add([]byte(`[{"html":"<html>"}]`), true)
 	s := newTestServer(f, Config{MaxBody: 1 << 12, MaxDocs: 4})
 	f.Fuzz(func(t *testing.T, body []byte, filter bool) {
 		path := "/v1/score"
@@ -228,4 +230,59 @@ func FuzzRequest(f *testing.F) {
 		}
 		io.Copy(io.Discard, w.Body)
 	})
+}
+
+// testPage is an HTML page written for this test: a story with a figure
+// whose caption carries an image generator's credit.
+const testPage = `<!doctype html><html><head><title>The toast</title></head><body>
+<nav><a href="/">Home</a> <a href="/about">About us</a></nav>
+<article><h1>The toast</h1>
+<p>My sister asked me to give a toast at her wedding, and I said yes before I knew what she wanted me to say. She had written it for me, three pages of it.</p>
+<figure><img src="a.jpg"><figcaption>A bride reading a letter | Source: Midjourney</figcaption></figure>
+<p>I read it twice at the kitchen table and then I called her. In the end I wrote my own toast, which was shorter and mentioned the dog.</p>
+<p>The wedding was fine. Our mother danced with him. Nobody mentioned the three pages again.</p>
+</article><footer>Copyright 2020 Example Blog</footer></body></html>`
+
+// /v1/score reads an HTML page as winnow score does: its main text is
+// scored and given back, with the captions it left out; /v1/filter takes
+// a page only into a pipeline that extracts.
+func TestHTML(t *testing.T) {
+	s := newTestServer(t, Config{})
+	body, _ := json.Marshal(map[string]string{"id": "p", "html": testPage})
+	w := do(s, "POST", "/v1/score", body)
+	var res score.Result
+	if w.Code != 200 || json.Unmarshal(w.Body.Bytes(), &res) != nil {
+		t.Fatalf("%d %s", w.Code, w.Body)
+	}
+	if !strings.HasPrefix(res.ExtractedText, "The toast\nMy sister asked me") || strings.Contains(res.ExtractedText, "Copyright") ||
+		len(res.ImageCaptions) != 1 || res.ID != "p" {
+		t.Errorf("page: %s", w.Body)
+	}
+	found := false
+	for _, r := range res.Slop.Reasons {
+		found = found || r.Signal == "ai_image_credit" && r.Value == 1
+	}
+	if !found {
+		t.Errorf("the caption's AI credit is not counted: %+v", res.Slop.Reasons)
+	}
+	for _, tc := range []struct{ body, field string }{
+		{`{"text": "a", "html": "<p>b</p>"}`, "html"},
+		{`{"id": "x"}`, "text"},
+		{`{"html": 5}`, "html"},
+	} {
+		if w := do(s, "POST", "/v1/score", []byte(tc.body)); w.Code != 400 || !strings.Contains(w.Body.String(), `"field":"`+tc.field+`"`) {
+			t.Errorf("%s: %d %s", tc.body, w.Code, w.Body)
+		}
+	}
+	if w := do(s, "POST", "/v1/score", []byte(`{"html": "<html><body></body></html>"}`)); w.Code != 200 || !strings.Contains(w.Body.String(), "no main text extracted") {
+		t.Errorf("an empty page: %d %s", w.Code, w.Body)
+	}
+	w = do(s, "POST", "/v1/filter?preset=contentfarm", body)
+	var f filtered
+	if w.Code != 200 || json.Unmarshal(w.Body.Bytes(), &f) != nil || strings.Contains(f.Text, "<p>") || f.Metadata["image_captions"] == nil {
+		t.Errorf("page through contentfarm: %d %s", w.Code, w.Body)
+	}
+	if w := do(s, "POST", "/v1/filter?preset=fineweb-quality", body); w.Code != 400 || !strings.Contains(w.Body.String(), "no extract_v1") {
+		t.Errorf("page through fineweb-quality: %d %s", w.Code, w.Body)
+	}
 }
