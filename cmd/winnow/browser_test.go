@@ -174,6 +174,21 @@ func TestServePage(t *testing.T) {
 	if marks < 5 || !credit || !title {
 		t.Errorf("%d marks; an AI credit marked: %v; the title marked: %v; marks: %q", marks, credit, title, marked)
 	}
+	// A page's HTML source pasted: the main text is scored and shown, the
+	// markup is not, and the figure caption's AI credit counts.
+	err = chromedp.Do(ctx,
+		chromedp.SetValue(chromedp.ID("input"), farmPage),
+		chromedp.Click(chromedp.ID("score")),
+		chromedp.Sleep(1500*time.Millisecond),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#text").textContent`))
+	signals, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#reasons tbody").textContent`))
+	if !strings.HasPrefix(shown, "My Mother-in-Law Wore White") || strings.Contains(shown, "<p>") || !strings.Contains(signals, "ai_image_credit") {
+		t.Errorf("pasted HTML: shown %q; reasons %q", shown, signals)
+	}
 	if p := problems.get(); len(p) > 0 {
 		t.Errorf("the page logged: %v", p)
 	}
