@@ -40,17 +40,7 @@ func crossValidate(all, seeds []example, lambda float64, det *detect.Detector) (
 	pooled := map[string]*counts{}
 	var order []string
 	for f := range heldout.Folds {
-		var A, B, C []example
-		for _, e := range all {
-			switch heldout.SplitFold(e.Key, f) {
-			case 'A':
-				A = append(A, e)
-			case 'B':
-				B = append(B, e)
-			default:
-				C = append(C, e)
-			}
-		}
+		A, B, C := splitFold(all, f)
 		d := det
 		if f > 0 {
 			log.Printf("cross-validation fold %d: A %d, B %d, C %d docs", f, len(A), len(B), len(C))
@@ -107,4 +97,20 @@ func writeCV(w *strings.Builder, cv *cvResult) {
 	for _, f := range cv.Folds {
 		fmt.Fprintf(w, "| %d | %.2f | %d | %.3f | %d | %.3f | %.3f |\n", f.Fold, f.Threshold, f.WP35.TP+f.WP35.FN, f.WP35.Recall, f.WP35.FP+f.WP35.TN, f.WP35.FPR, f.WP35Ratio)
 	}
+}
+
+// splitFold splits the examples into A, B and C as fold f turns the
+// buckets (heldout.SplitFold; fold 0 is heldout.Split, the shipped fit's).
+func splitFold(all []example, f int) (A, B, C []example) {
+	for _, e := range all {
+		switch heldout.SplitFold(e.Key, f) {
+		case 'A':
+			A = append(A, e)
+		case 'B':
+			B = append(B, e)
+		default:
+			C = append(C, e)
+		}
+	}
+	return A, B, C
 }

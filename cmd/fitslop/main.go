@@ -131,17 +131,7 @@ func run(shared, corpusDir, outDir string, lambda float64, lofo, cv bool, famili
 	if err != nil {
 		return err
 	}
-	var A, B, C []example
-	for _, e := range all {
-		switch heldout.Split(e.Key) {
-		case 'A':
-			A = append(A, e)
-		case 'B':
-			B = append(B, e)
-		default:
-			C = append(C, e)
-		}
-	}
+	A, B, C := splitFold(all, 0)
 	seeds, err := readSeeds(filepath.Join(shared, "seeds"))
 	if err != nil {
 		return err

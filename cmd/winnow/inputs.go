@@ -248,16 +248,16 @@ func reportSkipped(w io.Writer, skipped []pipeline.Skipped) {
 		by[r] = append(by[r], s.Path)
 	}
 	for _, r := range reasons {
-		paths := by[r]
-		shown := paths
-		if len(shown) > 3 {
-			shown = shown[:3]
-		}
-		more := ""
-		if len(paths) > len(shown) {
-			more = fmt.Sprintf(" and %d more", len(paths)-len(shown))
-		}
-		fmt.Fprintf(w, "winnow: skipped %d inputs (%s): %s%s\n", len(paths), r, strings.Join(shown, ", "), more)
+		fmt.Fprintf(w, "winnow: skipped %d inputs (%s): %s\n", len(by[r]), r, firstOf(by[r], 3))
 	}
 	fmt.Fprintf(w, "winnow: every skipped path is listed in stats.json (skipped_inputs)\n")
+}
+
+// firstOf lists the first n of paths, comma-separated, and says how many
+// more there are: "a, b, c and 7 more".
+func firstOf(paths []string, n int) string {
+	if len(paths) <= n {
+		return strings.Join(paths, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(paths[:n], ", "), len(paths)-n)
 }

@@ -137,19 +137,11 @@ func runScore(ctx context.Context, o scoreOpts, ins []string, stdin io.Reader, s
 		return err
 	}
 	if len(skipped) > 0 {
-		shown := skipped
-		if len(shown) > 5 {
-			shown = shown[:5]
-		}
-		more := ""
-		if len(skipped) > len(shown) {
-			more = fmt.Sprintf(" and %d more", len(skipped)-len(shown))
-		}
 		files := "files that are"
 		if len(skipped) == 1 {
 			files = "file that is"
 		}
-		fmt.Fprintf(stderr, "winnow score: skipped %d %s not text, JSONL or HTML by name: %s%s\n", len(skipped), files, strings.Join(shown, ", "), more)
+		fmt.Fprintf(stderr, "winnow score: skipped %d %s not text, JSONL or HTML by name: %s\n", len(skipped), files, firstOf(skipped, 5))
 	}
 	fields, err := o.fields.fields()
 	if err != nil {
