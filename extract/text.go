@@ -31,12 +31,12 @@ var skipElements = map[string]bool{"script": true, "style": true, "noscript": tr
 
 // nodeText renders the main content tree go-trafilatura returns as text:
 // one line per block (see blockElements) and per line of a <pre>, table
-// cells joined by " | ",
-// whitespace within a line collapsed to single spaces and trimmed, empty
-// lines dropped, lines joined by "\n". go-trafilatura's own ContentText
-// collapses the whole page onto one line, which the line-based filters
-// after extraction (Gopher's duplicate lines, C4's, FineWeb's line
-// ratios) and the detector's captions and titles cannot read.
+// cells joined by " | ", white space within a line collapsed to single
+// spaces and trimmed, empty lines dropped, lines joined by "\n".
+// go-trafilatura's own ContentText collapses the whole page onto one line,
+// which the line-based filters after extraction (Gopher's duplicate lines,
+// C4's, FineWeb's line ratios) and the detector's captions and titles
+// cannot read.
 func nodeText(root *html.Node) string {
 	var raw strings.Builder
 	pre := 0 // depth of <pre> elements around the node
