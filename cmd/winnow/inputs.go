@@ -7,9 +7,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
+	"github.com/winnowhq/winnow/extract"
 	"github.com/winnowhq/winnow/format"
 	"github.com/winnowhq/winnow/pipeline"
 	"github.com/winnowhq/winnow/store"
@@ -260,4 +262,33 @@ func firstOf(paths []string, n int) string {
 		return strings.Join(paths, ", ")
 	}
 	return fmt.Sprintf("%s and %d more", strings.Join(paths[:n], ", "), len(paths)-n)
+}
+
+// warnMarkup says on stderr when HTML pages or WARC files (but WET, whose
+// records are text) go into a chain without extract_v1: its stages would
+// read markup, not text. A warning, not an error: a chain may mean to.
+func warnMarkup(w io.Writer, inputs []pipeline.Input, stages []string) {
+	if slices.Contains(stages, extract.Name) {
+		return
+	}
+	var markup []string
+	for _, in := range inputs {
+		switch in.Format {
+		case pipeline.FormatHTML:
+			markup = append(markup, in.Path)
+		case pipeline.FormatWARC:
+			if !strings.Contains(strings.ToLower(filepath.Base(in.Path)), ".wet") {
+				markup = append(markup, in.Path)
+			}
+		case pipeline.FormatPages:
+			for _, f := range in.Files {
+				if format.IsHTMLName(f.Path) {
+					markup = append(markup, f.Path)
+				}
+			}
+		}
+	}
+	if len(markup) > 0 {
+		fmt.Fprintf(w, "winnow: %s hold HTML, and no stage extracts it (extract_v1): the stages will read markup; --preset fineweb-full or contentfarm extract it first\n", firstOf(markup, 3))
+	}
 }

@@ -772,7 +772,7 @@ func TestScoreHTML(t *testing.T) {
 	for _, name := range []string{"crawl.warc.gz", "pages.parquet"} {
 		f := filepath.Join(dir, name)
 		os.WriteFile(f, []byte("x"), 0o644)
-		if r := winnow(t, nil, "score", f); r.code != 2 || !strings.Contains(r.stderr, "holds many documents; winnow run --preset fineweb") {
+		if r := winnow(t, nil, "score", f); r.code != 2 || !strings.Contains(r.stderr, "holds many documents; winnow run --preset contentfarm --tag-only") {
 			t.Errorf("%s: exit %d, %s", name, r.code, r.stderr)
 		}
 	}
@@ -799,5 +799,32 @@ func TestScoreInProcess(t *testing.T) {
 	}
 	if strings.Count(outs[1], "\n") != 2*len(lines)+1 || outs[1] != outs[4] {
 		t.Errorf("--workers 4 in-process: %d lines, same as one worker: %v", strings.Count(outs[4], "\n"), outs[1] == outs[4])
+	}
+}
+
+// winnow run warns when HTML goes into a chain that does not extract it,
+// and not when the chain does or the input is text.
+func TestWarnMarkup(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "farm.html"), []byte(farmPage), 0o644)
+	txt := filepath.Join(t.TempDir(), "story.txt")
+	os.WriteFile(txt, []byte("My sister asked me to give a toast."), 0o644)
+	for _, tc := range []struct {
+		args []string
+		warn bool
+	}{
+		{[]string{"--preset", "fineweb-quality", dir}, true},
+		{[]string{"--preset", "contentfarm", dir}, false},
+		{[]string{"--filters", "extract_v1,slop_v2", dir}, false},
+		{[]string{"--preset", "fineweb-quality", txt}, false},
+	} {
+		args := append([]string{"run", "--quiet", "--out", filepath.Join(t.TempDir(), "out")}, tc.args...)
+		r := winnow(t, nil, args...)
+		if r.code != 0 {
+			t.Fatalf("%v: exit %d: %s", tc.args, r.code, r.stderr)
+		}
+		if got := strings.Contains(r.stderr, "no stage extracts it (extract_v1)"); got != tc.warn {
+			t.Errorf("%v: warned %v, want %v: %s", tc.args, got, tc.warn, r.stderr)
+		}
 	}
 }

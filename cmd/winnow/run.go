@@ -223,6 +223,7 @@ func runRun(ctx context.Context, o runOpts, stdout, stderr io.Writer) (err error
 	}
 	withFields(inputs, fields)
 	reportSkipped(stderr, skipped)
+	warnMarkup(stderr, inputs, sp.Names())
 	// A task of a split run: its share of the inputs, in its own directory
 	// under DIR (winnow stats DIR puts them together).
 	if o.task.tasks > 1 {

@@ -55,9 +55,10 @@ story) is scored as one document whose id is the file name. An HTML page
 (.html/.htm, or any input that starts like one) is scored on its main
 text, extracted as winnow run's extract_v1 does (go-trafilatura; the
 charset from its byte-order mark or <meta>), which the JSON carries as
-extracted_text for the spans to index; WARC and Parquet files hold
-many pages: winnow run --preset fineweb tags each with slop_score and
-slop_reasons. Several files are read in turn, with the models loaded once;
+extracted_text for the spans to index, with the figure captions it left
+out as image_captions (their image credits count); WARC and Parquet files hold
+many pages: winnow run --preset contentfarm --tag-only extracts and tags
+each with slop_score and slop_reasons. Several files are read in turn, with the models loaded once;
 a directory stands for its text, JSONL and HTML files (by name: .txt,
 .jsonl, .json.gz, .html, ...; in lexical order, hidden ones left out; the
 others are listed on stderr as skipped); "-" (or no file) is stdin. The
@@ -334,7 +335,7 @@ func (r *scoreReader) extractor() (*extract.Extractor, error) {
 func (r *scoreReader) read(ctx context.Context, in string, send func(id, text string, page *extract.Result) error) error {
 	kind, _ := format.KindOf(in)
 	if kind == "warc" || kind == "parquet" {
-		return usagef("score %s: a %s file holds many documents; winnow run --preset fineweb tags each with metadata.slop_score and slop_reasons (--preset contentfarm removes them), or winnow run --filters none writes them as JSONL for winnow score", in, strings.ToUpper(kind))
+		return usagef("score %s: a %s file holds many documents; winnow run --preset contentfarm --tag-only extracts and tags each with metadata.slop_score and slop_reasons (without --tag-only it removes them), or winnow run --filters extract_v1 writes their text as JSONL for winnow score", in, strings.ToUpper(kind))
 	}
 	var src io.Reader = r.stdin
 	name := "stdin"
