@@ -90,6 +90,10 @@
 //	                        or a made-up-picture disclaimer (IsAISource)
 //	repeated_lines_removed  KindRepeated lines
 //
+// Captions that never reach the text (an HTML page's <figcaption>s, which
+// extraction leaves out: metadata image_captions, set by extract_v1) are
+// counted by CountCredits, with the same rules, for the detector.
+//
 // # Usage
 //
 //	c, err := clean.NewCaption(clean.DefaultCaption())
