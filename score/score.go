@@ -16,6 +16,7 @@ import (
 	"github.com/winnowhq/winnow/detect"
 	slopmodel "github.com/winnowhq/winnow/detect/model"
 	"github.com/winnowhq/winnow/doc"
+	"github.com/winnowhq/winnow/extract"
 	"github.com/winnowhq/winnow/filter"
 	"github.com/winnowhq/winnow/lang"
 	"github.com/winnowhq/winnow/text"
@@ -46,8 +47,10 @@ type Result struct {
 	Quality       map[string]Verdict `json:"quality"`
 	Slop          detect.Result      `json:"slop"`
 	Flagged       bool               `json:"flagged"`
-	// Note says why Flagged is false whatever the score: the detector
-	// reads English, and the text is confidently another language.
+	// Note says what a reader of the verdict should know: why Flagged is
+	// false whatever the score (the detector reads English, and the text
+	// is confidently another language), or that an HTML page gave no
+	// main text.
 	Note string `json:"note,omitempty"`
 	// Explain says in words, for each of Slop.Reasons in order, what it
 	// measured and how far it moved the score.
@@ -121,6 +124,21 @@ const NoWordsExplain = "the text model found no words to read (the text is empty
 
 // Score scores one document.
 func (s *Scorer) Score(id, text string) Result { return s.ScorePage(id, text, nil) }
+
+// ScoreHTML scores an HTML page (already decoded to UTF-8) on its main
+// text as x extracts it, with the figure captions it left out (see
+// ScorePage): the result carries the text as ExtractedText, which the
+// spans index, and, when nothing could be extracted, a Note saying why
+// (the empty text is scored: no words, no verdict).
+func (s *Scorer) ScoreHTML(id, page string, x *extract.Extractor) Result {
+	r, reason := x.Extract(page, "")
+	res := s.ScorePage(id, r.Text, r.Captions)
+	res.ExtractedText = r.Text
+	if reason != "" {
+		res.Note = "no main text extracted from the page (" + reason + ")"
+	}
+	return res
+}
 
 // ScorePage scores a page's extracted text: captions are its figure
 // captions the extraction left out (extract.Result.Captions), whose image

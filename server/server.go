@@ -132,13 +132,7 @@ func (s *Server) scorePage(id, page string) score.Result {
 		res.Note = "extraction unavailable: " + s.extErr.Error()
 		return res
 	}
-	r, reason := s.ext.Extract(page, "")
-	res := s.cfg.Scorer.ScorePage(id, r.Text, r.Captions)
-	res.ExtractedText = r.Text
-	if reason != "" {
-		res.Note = "no main text extracted from the page (" + reason + ")"
-	}
-	return res
+	return s.cfg.Scorer.ScoreHTML(id, page, s.ext)
 }
 
 // New returns a server for cfg, with defaults filled in.

@@ -763,10 +763,10 @@ func TestScoreHTML(t *testing.T) {
 	}) {
 		t.Errorf("score of a captioned farm page: %s", r.stdout)
 	}
-	// A page with no main text is scored as an empty text, and stderr says why.
+	// A page with no main text is scored as an empty text, and its note says why.
 	bare := filepath.Join(dir, "bare.htm")
 	os.WriteFile(bare, []byte("<html><body></body></html>"), 0o644)
-	if r := winnow(t, nil, "score", bare); r.code != 0 || !strings.Contains(r.stderr, "no main text extracted") || !strings.Contains(r.stdout, `"no_words":true`) {
+	if r := winnow(t, nil, "score", bare); r.code != 0 || !strings.Contains(r.stdout, `"note":"no main text extracted from the page (extract_empty)"`) || !strings.Contains(r.stdout, `"no_words":true`) {
 		t.Errorf("an empty page: exit %d, %s %s", r.code, r.stderr, r.stdout)
 	}
 	for _, name := range []string{"crawl.warc.gz", "pages.parquet"} {

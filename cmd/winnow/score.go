@@ -167,7 +167,7 @@ func runScore(ctx context.Context, o scoreOpts, ins []string, stdin io.Reader, s
 		w.Write(b)
 		return w.WriteByte('\n')
 	}
-	r := &scoreReader{stdin: stdin, fields: fields, stderr: stderr}
+	r := &scoreReader{stdin: stdin, fields: fields}
 	return scoreAll(ctx, s, ins, r, o.workers, emit)
 }
 
@@ -240,7 +240,7 @@ func countOf(ss []string, s string) int {
 func scoreAll(ctx context.Context, s *score.Scorer, ins []string, r *scoreReader, workers int, emit func(score.Result) error) error {
 	type job struct {
 		id, text string
-		page     *extract.Result // an HTML page's extraction, text its main text
+		page     *extract.Extractor // text is an HTML page for it to extract
 		res      score.Result
 		done     chan struct{}
 	}
@@ -253,8 +253,8 @@ func scoreAll(ctx context.Context, s *score.Scorer, ins []string, r *scoreReader
 		wg.Go(func() {
 			for j := range work {
 				if j.page != nil {
-					j.res = s.ScorePage(j.id, j.text, j.page.Captions)
-					j.res.ExtractedText = j.text
+					// Extracted here, on the workers: pages are the slow part.
+					j.res = s.ScoreHTML(j.id, j.text, j.page)
 				} else {
 					j.res = s.Score(j.id, j.text)
 				}
@@ -264,7 +264,7 @@ func scoreAll(ctx context.Context, s *score.Scorer, ins []string, r *scoreReader
 	}
 	// send queues one document, in order; the strings must not change
 	// afterwards.
-	send := func(id, text string, page *extract.Result) error {
+	send := func(id, text string, page *extract.Extractor) error {
 		j := &job{id: id, text: text, page: page, done: make(chan struct{})}
 		select {
 		case order <- j:
@@ -315,7 +315,6 @@ func scoreAll(ctx context.Context, s *score.Scorer, ins []string, r *scoreReader
 type scoreReader struct {
 	stdin  io.Reader
 	fields jsonl.Fields
-	stderr io.Writer
 
 	once sync.Once
 	ext  *extract.Extractor
@@ -332,7 +331,7 @@ func (r *scoreReader) extractor() (*extract.Extractor, error) {
 // read hands each document of one input ("-": stdin) to send: a JSONL
 // input's lines, an HTML page's main text, anything else as one document
 // named after the file.
-func (r *scoreReader) read(ctx context.Context, in string, send func(id, text string, page *extract.Result) error) error {
+func (r *scoreReader) read(ctx context.Context, in string, send func(id, text string, page *extract.Extractor) error) error {
 	kind, _ := format.KindOf(in)
 	if kind == "warc" || kind == "parquet" {
 		return usagef("score %s: a %s file holds many documents; winnow run --preset contentfarm --tag-only extracts and tags each with metadata.slop_score and slop_reasons (without --tag-only it removes them), or winnow run --filters extract_v1 writes their text as JSONL for winnow score", in, strings.ToUpper(kind))
@@ -520,12 +519,12 @@ func writeText(w io.Writer, sc score.Result, color bool) {
 	fmt.Fprintln(w)
 }
 
-// page scores an HTML page on its main text, as winnow run's extract_v1
-// gives it: decoded to UTF-8 by the rule of HTML files and WARC records
-// (format.Decoder), then go-trafilatura. A page with no main text (or too
-// big to extract) is scored as an empty text, which says so, and stderr
-// says why.
-func (r *scoreReader) page(in, name string, src io.Reader, send func(id, text string, page *extract.Result) error) error {
+// page hands on an HTML page, decoded to UTF-8 by the rule of HTML files
+// and WARC records (format.Decoder), for a worker to score on its main
+// text as winnow run's extract_v1 gives it (score.Scorer.ScoreHTML). A
+// page with no main text (or too big to extract) is scored as an empty
+// text, and its note says why.
+func (r *scoreReader) page(in, name string, src io.Reader, send func(id, text string, page *extract.Extractor) error) error {
 	data, err := io.ReadAll(io.LimitReader(src, pipeline.MaxHTMLSize+1))
 	if err != nil {
 		return fmt.Errorf("score %s: %w", in, err)
@@ -539,9 +538,5 @@ func (r *scoreReader) page(in, name string, src io.Reader, send func(id, text st
 	}
 	var dec format.Decoder
 	_, page := dec.ToUTF8(data, "", "text/html")
-	res, reason := x.Extract(string(page), "")
-	if reason != "" {
-		fmt.Fprintf(r.stderr, "winnow score: %s: no main text extracted (%s); scored as an empty text\n", in, reason)
-	}
-	return send(name, res.Text, &res)
+	return send(name, string(page), x)
 }
