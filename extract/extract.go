@@ -305,13 +305,13 @@ const MetaCaptions = clean.MetaImageCaptions
 // Keep extracts d's main text when d is HTML (see the package doc) and
 // replaces d.Text with it.
 func (x *Extractor) Keep(d *doc.Doc) (bool, string) {
-	switch {
+	switch html, typed := htmlByType(d); {
 	case x.cfg.Always:
-	case x.cfg.ContentTypeOnly:
-		if !strings.Contains(strings.ToLower(metaString(d, "content_type")), "html") {
+	case typed:
+		if !html {
 			return true, ""
 		}
-	case !IsHTML(d):
+	case x.cfg.ContentTypeOnly || !LooksLikeHTML(d.Text):
 		return true, ""
 	}
 	pageURL := metaString(d, "url")
@@ -535,11 +535,17 @@ func (x *Extractor) scan(page string) (int, bool) {
 // IsHTML reports whether d is HTML: by metadata.content_type when set,
 // else by sniffing the start of d.Text.
 func IsHTML(d *doc.Doc) bool {
-	if ct := metaString(d, "content_type"); ct != "" {
-		ct = strings.ToLower(ct)
-		return strings.Contains(ct, "html")
+	if html, typed := htmlByType(d); typed {
+		return html
 	}
 	return LooksLikeHTML(d.Text)
+}
+
+// htmlByType says whether d's metadata.content_type names an HTML type;
+// typed is false when d has none.
+func htmlByType(d *doc.Doc) (html, typed bool) {
+	ct := metaString(d, "content_type")
+	return strings.Contains(strings.ToLower(ct), "html"), ct != ""
 }
 
 // LooksLikeHTML reports whether s starts like an HTML page.

@@ -92,9 +92,8 @@ func nodeText(root *html.Node) string {
 	var out strings.Builder
 	for line := range strings.SplitSeq(raw.String(), "\n") {
 		// A row's last cell leaves a mark at the end of its line.
-		line = strings.TrimRight(collapseSpace(line), string(cellMark)+" ")
-		line = strings.ReplaceAll(line, string(cellMark), " | ")
-		line = strings.ReplaceAll(line, "  ", " ")
+		line = strings.TrimRightFunc(line, func(r rune) bool { return r == cellMark || unicode.IsSpace(r) })
+		line = collapseSpace(strings.ReplaceAll(line, string(cellMark), " | "))
 		if line == "" {
 			continue
 		}

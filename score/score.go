@@ -73,6 +73,10 @@ type Scorer struct {
 	filters []doc.Filter
 	names   []string
 	det     *detect.Detector
+
+	extOnce sync.Once // ScoreHTML's extractor, made on the first page
+	ext     *extract.Extractor
+	extErr  error
 }
 
 // New loads the models (the language model and the detector's, in
@@ -126,12 +130,20 @@ const NoWordsExplain = "the text model found no words to read (the text is empty
 func (s *Scorer) Score(id, text string) Result { return s.ScorePage(id, text, nil) }
 
 // ScoreHTML scores an HTML page (already decoded to UTF-8) on its main
-// text as x extracts it, with the figure captions it left out (see
-// ScorePage): the result carries the text as ExtractedText, which the
-// spans index, and, when nothing could be extracted, a Note saying why
-// (the empty text is scored: no words, no verdict).
-func (s *Scorer) ScoreHTML(id, page string, x *extract.Extractor) Result {
-	r, reason := x.Extract(page, "")
+// text as extract_v1 with its defaults extracts it, with the figure
+// captions it left out (see ScorePage): the result carries the text as
+// ExtractedText, which the spans index, and, when nothing could be
+// extracted, a Note saying why (the empty text is scored: no words, no
+// verdict). The extractor is made on the first page, so that scoring text
+// never initialises the extraction's dependencies.
+func (s *Scorer) ScoreHTML(id, page string) Result {
+	s.extOnce.Do(func() { s.ext, s.extErr = extract.New(extract.Default()) })
+	if s.extErr != nil {
+		res := s.Score(id, "")
+		res.Note = "extraction unavailable: " + s.extErr.Error()
+		return res
+	}
+	r, reason := s.ext.Extract(page, "")
 	res := s.ScorePage(id, r.Text, r.Captions)
 	res.ExtractedText = r.Text
 	if reason != "" {

@@ -83,10 +83,6 @@ type Server struct {
 	metrics *metrics
 	mu      sync.Mutex
 	chains  map[string]*chain // by preset name; "" is cfg.Spec
-
-	extOnce sync.Once // the extractor of /v1/score's HTML pages, made on the first
-	ext     *extract.Extractor
-	extErr  error
 }
 
 // acquire takes a slot to score in: at once when one is free, else after
@@ -120,19 +116,6 @@ func (s *Server) acquire(ctx context.Context) bool {
 type chain struct {
 	stages   []spec.Built
 	extracts bool // a stage is extract_v1
-}
-
-// scorePage scores an HTML page on its main text, as winnow score does: a
-// page with no main text is scored as an empty text, with a note saying
-// why.
-func (s *Server) scorePage(id, page string) score.Result {
-	s.extOnce.Do(func() { s.ext, s.extErr = extract.New(extract.Default()) })
-	if s.extErr != nil {
-		res := s.cfg.Scorer.Score(id, "")
-		res.Note = "extraction unavailable: " + s.extErr.Error()
-		return res
-	}
-	return s.cfg.Scorer.ScoreHTML(id, page, s.ext)
 }
 
 // New returns a server for cfg, with defaults filled in.
@@ -357,7 +340,7 @@ func (s *Server) score(ctx context.Context, w http.ResponseWriter, r *http.Reque
 		}
 		var res score.Result
 		if d.HTML != nil {
-			res = s.scorePage(d.ID, *d.HTML)
+			res = s.cfg.Scorer.ScoreHTML(d.ID, *d.HTML)
 		} else {
 			res = s.cfg.Scorer.Score(d.ID, *d.Text)
 		}

@@ -240,7 +240,7 @@ func countOf(ss []string, s string) int {
 func scoreAll(ctx context.Context, s *score.Scorer, ins []string, r *scoreReader, workers int, emit func(score.Result) error) error {
 	type job struct {
 		id, text string
-		page     *extract.Extractor // text is an HTML page for it to extract
+		page     bool // text is an HTML page, to extract
 		res      score.Result
 		done     chan struct{}
 	}
@@ -252,9 +252,9 @@ func scoreAll(ctx context.Context, s *score.Scorer, ins []string, r *scoreReader
 	for range workers {
 		wg.Go(func() {
 			for j := range work {
-				if j.page != nil {
+				if j.page {
 					// Extracted here, on the workers: pages are the slow part.
-					j.res = s.ScoreHTML(j.id, j.text, j.page)
+					j.res = s.ScoreHTML(j.id, j.text)
 				} else {
 					j.res = s.Score(j.id, j.text)
 				}
@@ -264,7 +264,7 @@ func scoreAll(ctx context.Context, s *score.Scorer, ins []string, r *scoreReader
 	}
 	// send queues one document, in order; the strings must not change
 	// afterwards.
-	send := func(id, text string, page *extract.Extractor) error {
+	send := func(id, text string, page bool) error {
 		j := &job{id: id, text: text, page: page, done: make(chan struct{})}
 		select {
 		case order <- j:
@@ -315,23 +315,12 @@ func scoreAll(ctx context.Context, s *score.Scorer, ins []string, r *scoreReader
 type scoreReader struct {
 	stdin  io.Reader
 	fields jsonl.Fields
-
-	once sync.Once
-	ext  *extract.Extractor
-	err  error
-}
-
-// extractor is extract_v1 with its defaults, made on the first HTML page:
-// the extraction's dependencies are not initialised for a text or a feed.
-func (r *scoreReader) extractor() (*extract.Extractor, error) {
-	r.once.Do(func() { r.ext, r.err = extract.New(extract.Default()) })
-	return r.ext, r.err
 }
 
 // read hands each document of one input ("-": stdin) to send: a JSONL
 // input's lines, an HTML page's main text, anything else as one document
 // named after the file.
-func (r *scoreReader) read(ctx context.Context, in string, send func(id, text string, page *extract.Extractor) error) error {
+func (r *scoreReader) read(ctx context.Context, in string, send func(id, text string, page bool) error) error {
 	kind, _ := format.KindOf(in)
 	if kind == "warc" || kind == "parquet" {
 		return usagef("score %s: a %s file holds many documents; winnow run --preset contentfarm --tag-only extracts and tags each with metadata.slop_score and slop_reasons (without --tag-only it removes them), or winnow run --filters extract_v1 writes their text as JSONL for winnow score", in, strings.ToUpper(kind))
@@ -360,15 +349,16 @@ func (r *scoreReader) read(ctx context.Context, in string, send func(id, text st
 	if kind := format.Binary(head); kind != "" {
 		return fmt.Errorf("score %s: it is %s, not text or JSON lines", in, kind)
 	}
-	if kind == "html" || !looksLikeJSONL(head) && extract.LooksLikeHTML(string(head)) {
+	lines := looksLikeJSONL(head)
+	if kind == "html" || !lines && extract.LooksLikeHTML(string(head)) {
 		return r.page(in, name, br, send)
 	}
-	if !looksLikeJSONL(head) {
+	if !lines {
 		data, err := io.ReadAll(br)
 		if err != nil {
 			return fmt.Errorf("score %s: %w", in, err)
 		}
-		return send(name, string(bytes.ToValidUTF8(data, []byte("\uFFFD"))), nil)
+		return send(name, string(bytes.ToValidUTF8(data, []byte("\uFFFD"))), false)
 	}
 	lr := jsonl.NewLineReader(br, 0)
 	var d doc.Doc
@@ -395,7 +385,7 @@ func (r *scoreReader) read(ctx context.Context, in string, send func(id, text st
 		}
 		// The decoded strings may point into the reader's buffer, which
 		// the next line reuses.
-		if err := send(strings.Clone(id), strings.Clone(d.Text), nil); err != nil {
+		if err := send(strings.Clone(id), strings.Clone(d.Text), false); err != nil {
 			return err
 		}
 	}
@@ -524,7 +514,7 @@ func writeText(w io.Writer, sc score.Result, color bool) {
 // text as winnow run's extract_v1 gives it (score.Scorer.ScoreHTML). A
 // page with no main text (or too big to extract) is scored as an empty
 // text, and its note says why.
-func (r *scoreReader) page(in, name string, src io.Reader, send func(id, text string, page *extract.Extractor) error) error {
+func (r *scoreReader) page(in, name string, src io.Reader, send func(id, text string, page bool) error) error {
 	data, err := io.ReadAll(io.LimitReader(src, pipeline.MaxHTMLSize+1))
 	if err != nil {
 		return fmt.Errorf("score %s: %w", in, err)
@@ -532,11 +522,7 @@ func (r *scoreReader) page(in, name string, src io.Reader, send func(id, text st
 	if len(data) > pipeline.MaxHTMLSize {
 		return fmt.Errorf("score %s: an HTML page over %d MiB", in, pipeline.MaxHTMLSize>>20)
 	}
-	x, err := r.extractor()
-	if err != nil {
-		return fmt.Errorf("score %s: %w", in, err)
-	}
 	var dec format.Decoder
 	_, page := dec.ToUTF8(data, "", "text/html")
-	return send(name, string(page), x)
+	return send(name, string(page), true)
 }
